@@ -1,0 +1,42 @@
+/**
+ * Error codes carried in every API error body `{ code, message, details }`.
+ * The server maps each code to one HTTP status in a single place.
+ */
+export const ERROR_CODES = [
+  'VALIDATION_FAILED',
+  'INVALID_SCHEDULE',
+  'INVALID_TIMEZONE',
+  'INVALID_ID',
+  'NOT_FOUND',
+  'ROUTE_NOT_FOUND',
+  'APP_NOT_FOUND',
+  'APP_NAME_TAKEN',
+  'APP_HAS_JOBS',
+  'JOB_NOT_FOUND',
+  'JOB_NAME_TAKEN',
+  'JOB_VERSION_CONFLICT',
+  'JOB_DEPENDENCY_CYCLE',
+  'JOB_HAS_PARENTS',
+  'PAYLOAD_TOO_LARGE',
+  'MALFORMED_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'INTERNAL_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** A single problem with one input field. */
+export interface FieldProblem {
+  /** Dotted path of the offending field, e.g. `retry.maxAttempts`. */
+  field: string;
+  /** What is wrong and how to fix it. */
+  message: string;
+}
+
+/** The body of every non-2xx response. */
+export interface ApiErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+  /** Correlates a 500 with the server's log line. */
+  requestId?: string;
+}

@@ -1,0 +1,38 @@
+import type { ErrorCode } from '@baton/protocol';
+
+/** The one place an error code becomes an HTTP status. Exhaustive: a new code fails to compile here. */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case 'VALIDATION_FAILED':
+    case 'INVALID_SCHEDULE':
+    case 'INVALID_TIMEZONE':
+    case 'INVALID_ID':
+    case 'MALFORMED_JSON':
+      return 400;
+    case 'NOT_FOUND':
+    case 'ROUTE_NOT_FOUND':
+    case 'APP_NOT_FOUND':
+    case 'JOB_NOT_FOUND':
+      return 404;
+    case 'APP_NAME_TAKEN':
+    case 'APP_HAS_JOBS':
+    case 'JOB_NAME_TAKEN':
+    case 'JOB_VERSION_CONFLICT':
+    case 'JOB_HAS_PARENTS':
+      return 409;
+    case 'JOB_DEPENDENCY_CYCLE':
+      return 422;
+    case 'PAYLOAD_TOO_LARGE':
+      return 413;
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 415;
+    case 'INTERNAL_ERROR':
+      return 500;
+    default:
+      return assertNever(code);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unmapped error code: ${String(value)}`);
+}

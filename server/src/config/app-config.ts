@@ -1,0 +1,43 @@
+import { hostname } from 'node:os';
+import { CONFIG_VARIABLES, InvalidVariable, type AppConfigValues } from './config-variables.js';
+
+/** The server's typed configuration, read once at boot and injected where needed. */
+export class AppConfig {
+  private constructor(private readonly values: AppConfigValues) {}
+
+  get databaseUrl(): string { return this.values.databaseUrl; }
+  get databasePoolSize(): number { return this.values.databasePoolSize; }
+  get host(): string { return this.values.host; }
+  get port(): number { return this.values.port; }
+  get nodeId(): string { return this.values.nodeId; }
+  get advertiseUrl(): string { return this.values.advertiseUrl || `http://${hostname()}:${this.values.port}`; }
+  get logLevel(): AppConfigValues['logLevel'] { return this.values.logLevel; }
+  get migrateOnStart(): boolean { return this.values.migrateOnStart; }
+  get bodyLimitBytes(): number { return this.values.bodyLimitBytes; }
+  get paramsLimitBytes(): number { return this.values.paramsLimitBytes; }
+  get defaultMisfireThresholdMs(): number { return this.values.defaultMisfireThresholdMs; }
+  get executorTokenGraceMs(): number { return this.values.executorTokenGraceMs; }
+
+  /** Parses every variable and reports all the bad ones in one error. */
+  static fromEnv(env: NodeJS.ProcessEnv): AppConfig {
+    const values: Record<string, unknown> = {};
+    const problems: string[] = [];
+    for (const [key, spec] of Object.entries(CONFIG_VARIABLES)) {
+      try {
+        values[key] = spec.parse(env[spec.name], env);
+      } catch (err) {
+        if (!(err instanceof InvalidVariable)) throw err;
+        problems.push(`${spec.name} ${err.message}`);
+      }
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+    return new AppConfig(values as AppConfigValues);
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}\nSee docs/configuration.md.`);
+    this.name = 'ConfigError';
+  }
+}

@@ -1,0 +1,121 @@
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * Every environment variable the server reads, with its type, default and meaning.
+ * docs/configuration.md documents exactly this list (a test keeps them in step).
+ */
+export interface VariableSpec<T> {
+  name: string;
+  doc: string;
+  /** Shown in docs; `undefined` means required or computed at boot. */
+  defaultText: string;
+  secret?: boolean;
+  parse(raw: string | undefined, env: NodeJS.ProcessEnv): T;
+}
+
+export class InvalidVariable extends Error {}
+
+function str(name: string, doc: string, fallback: string | (() => string), opts: { maxLength?: number; pattern?: RegExp; secret?: boolean } = {}): VariableSpec<string> {
+  return {
+    name,
+    doc,
+    secret: opts.secret,
+    defaultText: typeof fallback === 'string' ? (fallback === '' ? '(empty)' : `\`${fallback}\``) : '(computed)',
+    parse(raw) {
+      const value = raw === undefined || raw === '' ? (typeof fallback === 'string' ? fallback : fallback()) : raw.trim();
+      if (opts.maxLength !== undefined && value.length > opts.maxLength) throw new InvalidVariable(`at most ${opts.maxLength} characters`);
+      if (opts.pattern && !opts.pattern.test(value)) throw new InvalidVariable(`must match ${opts.pattern}`);
+      return value;
+    },
+  };
+}
+
+function int(name: string, doc: string, fallback: number, min: number, max: number): VariableSpec<number> {
+  return {
+    name,
+    doc,
+    defaultText: `\`${fallback}\``,
+    parse(raw) {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      if (!/^-?\d+$/.test(raw.trim())) throw new InvalidVariable(`must be a whole number, got "${raw}"`);
+      const value = Number(raw.trim());
+      if (value < min || value > max) throw new InvalidVariable(`must be between ${min} and ${max}, got ${value}`);
+      return value;
+    },
+  };
+}
+
+function bool(name: string, doc: string, fallback: boolean): VariableSpec<boolean> {
+  return {
+    name,
+    doc,
+    defaultText: `\`${fallback}\``,
+    parse(raw) {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const v = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new InvalidVariable(`must be true or false, got "${raw}"`);
+    },
+  };
+}
+
+function oneOf<T extends string>(name: string, doc: string, fallback: T, values: readonly T[]): VariableSpec<T> {
+  return {
+    name,
+    doc,
+    defaultText: `\`${fallback}\``,
+    parse(raw) {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const v = raw.trim() as T;
+      if (!values.includes(v)) throw new InvalidVariable(`must be one of ${values.join(', ')}, got "${raw}"`);
+      return v;
+    },
+  };
+}
+
+function databaseUrl(): VariableSpec<string> {
+  const fallback = 'mysql://root@127.0.0.1:3306/baton';
+  return {
+    name: 'DATABASE_URL',
+    doc: 'MySQL/MariaDB connection URL `mysql://user:password@host:port/database`. The database is created if missing.',
+    defaultText: `\`${fallback}\``,
+    secret: true,
+    parse(raw) {
+      const value = raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new InvalidVariable('is not a URL; expected mysql://user:password@host:port/database');
+      }
+      if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') throw new InvalidVariable(`scheme must be mysql:// (got ${url.protocol}//)`);
+      const db = decodeURIComponent(url.pathname.replace(/^\//, ''));
+      if (!/^[A-Za-z0-9_]{1,64}$/.test(db)) throw new InvalidVariable('must name a database (letters, digits, underscore) in its path, e.g. mysql://root@127.0.0.1:3306/baton');
+      return value;
+    },
+  };
+}
+
+const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+export const CONFIG_VARIABLES = {
+  databaseUrl: databaseUrl(),
+  databasePoolSize: int('DATABASE_POOL_SIZE', 'Connections in the database pool of each server node.', 10, 1, 200),
+  host: str('HOST', 'Interface the HTTP server binds to.', '0.0.0.0'),
+  port: int('PORT', 'HTTP port for the API, console, socket.io and metrics. 0 picks a free port.', 8080, 0, 65535),
+  nodeId: str('NODE_ID', 'This server node\'s id in the cluster (letters, digits, `._-`). Generated from the host name when unset.', () => `${hostname().slice(0, 40)}-${randomUUID().slice(0, 8)}`, {
+    pattern: NODE_ID_PATTERN,
+  }),
+  advertiseUrl: str('ADVERTISE_URL', 'URL other nodes and executors use to reach this node. Defaults to `http://<hostname>:<PORT>`.', '', { maxLength: 255 }),
+  logLevel: oneOf('LOG_LEVEL', 'Least severe log level printed.', 'log', ['error', 'warn', 'log', 'debug', 'verbose'] as const),
+  migrateOnStart: bool('MIGRATE_ON_START', 'Apply `sql/schema.sql` and pending `sql/migrations/` at start. Turn off when a DBA applies them.', true),
+  bodyLimitBytes: int('BODY_LIMIT_BYTES', 'Largest accepted request body.', 1_048_576, 1024, 64 * 1_048_576),
+  paramsLimitBytes: int('PARAMS_LIMIT_BYTES', 'Largest job or run `params`, as serialized JSON.', 65_536, 2, 1_048_576),
+  defaultMisfireThresholdMs: int('DEFAULT_MISFIRE_THRESHOLD_MS', 'Misfire threshold for jobs that do not set their own.', 5_000, 0, 86_400_000),
+  executorTokenGraceMs: int('EXECUTOR_TOKEN_GRACE_MS', 'How long an app\'s previous executor token stays valid after a rotation.', 600_000, 0, 7 * 86_400_000),
+} as const;
+
+type Specs = typeof CONFIG_VARIABLES;
+export type AppConfigValues = { [K in keyof Specs]: Specs[K] extends VariableSpec<infer T> ? T : never };

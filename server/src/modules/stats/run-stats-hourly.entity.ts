@@ -1,0 +1,19 @@
+import { Column, Entity, Index } from 'typeorm';
+import { RefColumn, TimeColumn, UIntColumn } from '../../database/columns.js';
+
+@Entity('run_stats_hourly')
+@Index('idx_run_stats_hourly_app', ['appId', 'bucketStart'])
+@Index('idx_run_stats_hourly_bucket', ['bucketStart'])
+export class RunStatsHourlyEntity {
+  @RefColumn({ primary: true }) jobId: string;
+  @TimeColumn({ primary: true }) bucketStart: Date;
+  @RefColumn() appId: string;
+  @UIntColumn({ default: 0 }) succeeded: number;
+  @UIntColumn({ default: 0 }) failed: number;
+  @UIntColumn({ default: 0 }) timedOut: number;
+  @UIntColumn({ default: 0 }) cancelled: number;
+  @UIntColumn({ default: 0 }) lost: number;
+  @UIntColumn({ default: 0 }) skipped: number;
+  @Column({ type: 'bigint', unsigned: true, default: 0 }) durationMsSum: string;
+  @UIntColumn({ default: 0 }) durationMsMax: number;
+}
