@@ -29,6 +29,6 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     supportBigNumbers: true,
     bigNumberStrings: true,
     extra: { connectionLimit: opts.poolSize, enableKeepAlive: true },
-    logging: ['error'],
+    logging: false,
   });
 }

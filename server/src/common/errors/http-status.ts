@@ -17,7 +17,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'APP_NAME_TAKEN':
     case 'APP_HAS_JOBS':
     case 'JOB_NAME_TAKEN':
-    case 'JOB_VERSION_CONFLICT':
+    case 'VERSION_CONFLICT':
     case 'JOB_HAS_PARENTS':
       return 409;
     case 'JOB_DEPENDENCY_CYCLE':

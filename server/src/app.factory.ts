@@ -1,0 +1,41 @@
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule, type AppModuleOptions } from './app.module.js';
+import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
+import { createValidationPipe } from './common/http/validation.pipe.js';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Builds the configured HTTP application (shared by main.ts and the tests). */
+export async function createServerApp(opts: AppModuleOptions & { quiet?: boolean }): Promise<NestExpressApplication> {
+  const level = opts.quiet ? 'error' : opts.config.logLevel;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(opts), {
+    bodyParser: false,
+    logger: LEVELS.slice(0, LEVELS.indexOf(level) + 1),
+  });
+  app.useBodyParser('json', { limit: opts.config.bodyLimitBytes });
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new GlobalExceptionFilter());
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  return app;
+}
+
+function setupOpenApi(app: NestExpressApplication): void {
+  const doc = new DocumentBuilder()
+    .setTitle('Baton API')
+    .setDescription(
+      'REST API of the Baton scheduler. Errors are `{ code, message, details }` with a 4xx status that says what to fix. ' +
+        'Ids are 64-bit decimal strings. Lists are keyset-paginated: pass `nextCursor` back as `cursor`.',
+    )
+    .setVersion('1')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
+}
+
+export const bootLogger = new Logger('Baton');

@@ -1,0 +1,40 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Clock, SystemClock } from './common/clock.js';
+import { AppConfig } from './config/app-config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { AppsModule } from './modules/apps/apps.module.js';
+import { HealthModule } from './modules/health/health.module.js';
+import { JobsModule } from './modules/jobs/jobs.module.js';
+import { SchedulesModule } from './modules/schedules/schedules.module.js';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  clock?: Clock;
+}
+
+/** Config and clock, available to every module. */
+@Global()
+@Module({})
+class CoreModule {
+  static forRoot(opts: AppModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: AppConfig, useValue: opts.config },
+        { provide: Clock, useValue: opts.clock ?? new SystemClock() },
+      ],
+      exports: [AppConfig, Clock],
+    };
+  }
+}
+
+/** The table of contents of the server: one module per domain. */
+@Module({})
+export class AppModule {
+  static forRoot(opts: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), HealthModule, AppsModule, SchedulesModule, JobsModule],
+    };
+  }
+}
