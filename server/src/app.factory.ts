@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -23,7 +26,14 @@ export async function createServerApp(opts: AppModuleOptions & { quiet?: boolean
   app.useGlobalFilters(new GlobalExceptionFilter());
   app.enableShutdownHooks();
   setupOpenApi(app);
+  serveConsole(app);
   return app;
+}
+
+/** The built admin console (admin-ui/dist), when present, is served at `/`. */
+function serveConsole(app: NestExpressApplication): void {
+  const dir = process.env.CONSOLE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'admin-ui', 'dist');
+  if (existsSync(dir)) app.useStaticAssets(dir, { index: 'index.html' });
 }
 
 function setupOpenApi(app: NestExpressApplication): void {

@@ -29,7 +29,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       if (error.details !== undefined) body.details = error.details;
       return { status: httpStatusFor(error.code), body };
     }
-    const parserError = fromBodyParser(error);
+    // Nest may wrap body-parser's error in an HttpException; the original is then its cause.
+    const parserError = fromBodyParser(error) ?? fromBodyParser((error as { cause?: unknown })?.cause);
     if (parserError) return parserError;
     if (error instanceof HttpException && error.getStatus() < 500) {
       return fromHttpException(error, req);
@@ -49,7 +50,7 @@ function fromHttpException(error: HttpException, req: Request): { status: number
     return { status, body: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.path}. See /api/docs for the API.` } };
   }
   const code: ErrorCode = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED';
-  return { status: status === 404 ? 404 : status, body: { code, message: error.message } };
+  return { status, body: { code, message: error.message } };
 }
 
 /** body-parser raises plain errors with `type` and `status`. */
