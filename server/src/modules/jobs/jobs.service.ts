@@ -29,7 +29,7 @@ export class JobsService {
   async create(body: CreateJobBody): Promise<JobDto> {
     const app = await this.apps.resolve(body.app);
     const now = this.clock.now();
-    const schedule = this.compileForSave(body.schedule);
+    const schedule = this.schedules.compileLive(body.schedule);
     const enabled = body.enabled ?? true;
     const children = await this.resolveChildren(body.children ?? []);
     const job: NewJob = {
@@ -92,7 +92,7 @@ export class JobsService {
     const turnedOn = enabled && !job.enabled;
     if (scheduleChanged || turnedOn) {
       // Editing or re-enabling plans from now on: it never back-fills fires missed meanwhile.
-      const schedule = enabled || scheduleChanged ? this.compileForSave(scheduleInput) : this.schedules.compile(scheduleInput);
+      const schedule = this.schedules.compileLive(scheduleInput);
       Object.assign(patch, { scheduleType: schedule.spec.type, scheduleExpr: schedule.spec.expression, timezone: schedule.spec.timezone });
       patch.nextFireAt = enabled ? this.schedules.firstFireAt(schedule) : null;
     }
@@ -112,7 +112,7 @@ export class JobsService {
 
   async setEnabled(ref: string, enabled: boolean): Promise<JobDto> {
     const job = await this.resolve(ref);
-    const nextFireAt = enabled ? this.schedules.firstFireAt(this.compileForSave({ type: job.scheduleType, expression: job.scheduleExpr, timezone: job.timezone })) : null;
+    const nextFireAt = enabled ? this.schedules.firstFireAt(this.schedules.compileLive({ type: job.scheduleType, expression: job.scheduleExpr, timezone: job.timezone })) : null;
     // Already in that state: nothing changes, and the answer is the same (idempotent).
     await this.jobs.setEnabled(job.id, enabled, nextFireAt, this.clock.now());
     return this.getById(job.id);
@@ -168,11 +168,6 @@ export class JobsService {
     }
     if (!job) throw jobNotFound(ref);
     return job;
-  }
-
-  /** NONE schedules have no fires to check; every other type must fire again. */
-  private compileForSave(input: ScheduleInput) {
-    return input.type === 'NONE' ? this.schedules.compile(input) : this.schedules.compileLive(input);
   }
 
   private async resolveChildren(children: ChildJobBody[]): Promise<ChildEdge[]> {

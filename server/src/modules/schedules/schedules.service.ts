@@ -24,7 +24,7 @@ export class SchedulesService {
     return translate(() => compileSchedule(toSpec(input)), field);
   }
 
-  /** Valid AND fires again after now: what a create or schedule change requires. */
+  /** Valid AND fires again after now (NONE excepted): what saving, changing or enabling a schedule requires. */
   compileLive(input: ScheduleInput, field = 'schedule'): CompiledSchedule {
     return translate(() => compileLiveSchedule(toSpec(input), this.clock.now()), field);
   }

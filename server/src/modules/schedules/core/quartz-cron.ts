@@ -126,8 +126,8 @@ function listItems(text: string, field: FieldSpec): string[] {
 function rejectSpecialChars(item: string, field: FieldSpec): void {
   const upper = item.toUpperCase();
   if (upper.includes('?')) {
-    const where = field === DOM_FIELD || field.name === 'day-of-week' ? 'must stand alone' : 'is only allowed in day-of-month or day-of-week';
-    throw fieldError(field, item, `uses ?, which ${where}`);
+    const dayField = field === DOM_FIELD || field.name === 'day-of-week';
+    throw fieldError(field, item, `uses ?, which ${dayField ? 'must stand alone' : 'is only allowed in day-of-month or day-of-week'}`);
   }
   if (upper.includes('#')) throw fieldError(field, item, 'uses #, which is only allowed in day-of-week (e.g. 6#3)');
   if (field.name === 'day-of-week') return; // day-of-week handles its own L forms, and WED contains a W

@@ -2,7 +2,7 @@
  * The pure schedule engine: validates a schedule spec and computes fire times.
  * No Nest, no database; see docs/scheduling.md for the user-facing rules.
  */
-import type { ScheduleType } from '@baton/protocol';
+import { SCHEDULE_TYPES, type ScheduleType } from '@baton/protocol';
 import { MAX_YEAR } from './cron-pattern.js';
 import { parseIntervalMs } from './interval.js';
 import { parseOnceInstant } from './once.js';
@@ -25,8 +25,6 @@ export interface CompiledSchedule {
   /** The next planned fire time strictly after `after`, or null when it can never fire again. */
   nextAfter(after: Date): Date | null;
 }
-
-const SCHEDULE_TYPES: readonly ScheduleType[] = ['CRON', 'FIXED_RATE', 'FIXED_DELAY', 'ONCE', 'NONE'];
 
 /** Parses and validates; throws ScheduleError. Does NOT check that the schedule fires again. */
 export function compileSchedule(spec: ScheduleSpec): CompiledSchedule {
@@ -65,7 +63,7 @@ export function previewFireTimes(schedule: CompiledSchedule, from: Date, count: 
 }
 
 function validateType(type: unknown): ScheduleType {
-  if (SCHEDULE_TYPES.includes(type as ScheduleType)) return type as ScheduleType;
+  if ((SCHEDULE_TYPES as readonly unknown[]).includes(type)) return type as ScheduleType;
   throw new ScheduleError(`Unknown schedule type "${String(type)}" — use CRON, FIXED_RATE, FIXED_DELAY, ONCE or NONE`, 'type');
 }
 

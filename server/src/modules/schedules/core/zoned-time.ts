@@ -35,17 +35,19 @@ export interface OffsetSegment {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const normalizedNames = new Map<string, string>();
 
-/** Throws ScheduleError(field 'timezone') unless `tz` is a valid IANA zone; returns its canonical spelling. */
+/** Throws ScheduleError(field 'timezone') unless `tz` is a valid IANA zone; returns it, with ICU's capitalization when only the case differs. */
 export function normalizeTimezone(tz: string): string {
   const name = typeof tz === 'string' ? tz.trim() : '';
   if (name === '') {
     throw new ScheduleError('A time zone is required — use an IANA name such as Europe/Berlin', 'timezone');
   }
-  const cached = normalizedNames.get(name);
-  if (cached !== undefined) return cached;
-  const canonical = resolveZoneName(name);
-  normalizedNames.set(name, canonical);
-  return canonical;
+  // Keyed by the exact spelling, so the answer never depends on which spelling came first.
+  let normalized = normalizedNames.get(name);
+  if (normalized === undefined) {
+    normalized = resolveZoneName(name);
+    normalizedNames.set(name, normalized);
+  }
+  return normalized;
 }
 
 function resolveZoneName(name: string): string {
@@ -54,7 +56,10 @@ function resolveZoneName(name: string): string {
   // Newer engines accept raw offsets like "+02:00"; they are not IANA zones and have no DST rules.
   if (/^[+-]\d/.test(name)) throw unknown();
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    // ICU may answer with a legacy alias (Asia/Kolkata → Asia/Calcutta); keep the user's name and
+    // only take ICU's spelling when it is the same name in another case (europe/berlin).
+    return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
   } catch (error) {
     if (error instanceof RangeError) throw unknown();
     throw error;
@@ -162,7 +167,9 @@ export class ZoneRules {
     const segments: OffsetSegment[] = [];
     for (const transition of this.transitionsIn(from, to)) {
       segments.push({ start, end: transition.at, offset, prevOffset });
-      ({ at: start, after: offset, before: prevOffset } = transition);
+      start = transition.at;
+      offset = transition.after;
+      prevOffset = transition.before;
     }
     segments.push({ start, end: Infinity, offset, prevOffset });
     return segments;
