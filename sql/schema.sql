@@ -110,6 +110,8 @@ CREATE TABLE runs (
   -- child runs: the run whose end started this one
   parent_run_id BIGINT UNSIGNED NULL,
   chain_depth SMALLINT UNSIGNED NOT NULL DEFAULT 0,
+  -- the leader epoch whose trigger loop planned this run (NULL when an API call or operator made it)
+  planned_epoch BIGINT UNSIGNED NULL,
   idempotency_key VARCHAR(128) NULL,
   params MEDIUMTEXT NULL,
   executor_id VARCHAR(64) NULL,

@@ -4,3 +4,4 @@ export * from './api/common.js';
 export * from './api/apps.js';
 export * from './api/jobs.js';
 export * from './api/schedules.js';
+export * from './api/cluster.js';

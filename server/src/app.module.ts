@@ -5,6 +5,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { AppsModule } from './modules/apps/apps.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
+import { SchedulerModule } from './modules/scheduler/scheduler.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
 
 export interface AppModuleOptions {
@@ -34,7 +35,7 @@ export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), HealthModule, AppsModule, SchedulesModule, JobsModule],
+      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), HealthModule, AppsModule, SchedulesModule, JobsModule, SchedulerModule],
     };
   }
 }

@@ -17,6 +17,14 @@ export class AppConfig {
   get paramsLimitBytes(): number { return this.values.paramsLimitBytes; }
   get defaultMisfireThresholdMs(): number { return this.values.defaultMisfireThresholdMs; }
   get executorTokenGraceMs(): number { return this.values.executorTokenGraceMs; }
+  get schedulerEnabled(): boolean { return this.values.schedulerEnabled; }
+  get leaderLeaseTtlMs(): number { return this.values.leaderLeaseTtlMs; }
+  get leaderRenewIntervalMs(): number { return this.values.leaderRenewIntervalMs || Math.floor(this.values.leaderLeaseTtlMs / 3); }
+  get nodeHeartbeatIntervalMs(): number { return this.values.nodeHeartbeatIntervalMs; }
+  get nodeExpiryMs(): number { return this.values.nodeExpiryMs; }
+  get triggerTickMs(): number { return this.values.triggerTickMs; }
+  get triggerLookaheadMs(): number { return this.values.triggerLookaheadMs; }
+  get triggerBatchSize(): number { return this.values.triggerBatchSize; }
 
   /** Parses every variable and reports all the bad ones in one error. */
   static fromEnv(env: NodeJS.ProcessEnv): AppConfig {
@@ -30,9 +38,19 @@ export class AppConfig {
         problems.push(`${spec.name} ${err.message}`);
       }
     }
+    problems.push(...crossFieldProblems(values as AppConfigValues));
     if (problems.length > 0) throw new ConfigError(problems);
     return new AppConfig(values as AppConfigValues);
   }
+}
+
+/** Rules that relate two variables (checked only when each parsed on its own). */
+function crossFieldProblems(v: Partial<AppConfigValues>): string[] {
+  const problems: string[] = [];
+  if (v.leaderLeaseTtlMs !== undefined && v.leaderRenewIntervalMs && v.leaderRenewIntervalMs * 2 > v.leaderLeaseTtlMs) {
+    problems.push(`LEADER_RENEW_INTERVAL_MS must be at most half of LEADER_LEASE_TTL_MS (${v.leaderLeaseTtlMs}), so a leader renews at least twice per lease`);
+  }
+  return problems;
 }
 
 export class ConfigError extends Error {

@@ -115,6 +115,14 @@ export const CONFIG_VARIABLES = {
   paramsLimitBytes: int('PARAMS_LIMIT_BYTES', 'Largest job or run `params`, as serialized JSON.', 65_536, 2, 1_048_576),
   defaultMisfireThresholdMs: int('DEFAULT_MISFIRE_THRESHOLD_MS', 'Misfire threshold for jobs that do not set their own.', 5_000, 0, 86_400_000),
   executorTokenGraceMs: int('EXECUTOR_TOKEN_GRACE_MS', 'How long an app\'s previous executor token stays valid after a rotation.', 600_000, 0, 7 * 86_400_000),
+  schedulerEnabled: bool('SCHEDULER_ENABLED', 'Whether this node campaigns for leadership. false makes an API-only node that never fires triggers.', true),
+  leaderLeaseTtlMs: int('LEADER_LEASE_TTL_MS', 'How long a leader\'s lease lasts without renewal; a dead leader is replaced after at most this long.', 10_000, 1_000, 300_000),
+  leaderRenewIntervalMs: int('LEADER_RENEW_INTERVAL_MS', 'How often the leader renews its lease (and followers try to take it). 0 = a third of LEADER_LEASE_TTL_MS.', 0, 0, 100_000),
+  nodeHeartbeatIntervalMs: int('NODE_HEARTBEAT_INTERVAL_MS', 'How often each node refreshes its row in scheduler_nodes.', 2_000, 100, 60_000),
+  nodeExpiryMs: int('NODE_EXPIRY_MS', 'A node not heard from for this long is shown as dead and pruned by the leader.', 30_000, 1_000, 86_400_000),
+  triggerTickMs: int('TRIGGER_TICK_MS', 'How often the leader\'s trigger loop looks for due jobs.', 1_000, 50, 60_000),
+  triggerLookaheadMs: int('TRIGGER_LOOKAHEAD_MS', 'The trigger loop plans fires this far ahead, so runs are in the database before they are due.', 5_000, 0, 60_000),
+  triggerBatchSize: int('TRIGGER_BATCH_SIZE', 'Jobs planned per trigger transaction.', 500, 1, 10_000),
 } as const;
 
 type Specs = typeof CONFIG_VARIABLES;

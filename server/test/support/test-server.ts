@@ -55,8 +55,9 @@ export interface TestServer {
 }
 
 /** A real server on port 0 with its own fresh database. Close it in afterAll. */
-export async function startTestServer(opts: { label?: string; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestServer> {
-  const db = await createTestDatabase(opts.label ?? 'srv');
+export async function startTestServer(opts: { label?: string; env?: Record<string, string>; clock?: Clock; db?: TestDatabase } = {}): Promise<TestServer> {
+  const db = opts.db ?? (await createTestDatabase(opts.label ?? 'srv'));
+  const ownsDb = opts.db === undefined;
   const config = AppConfig.fromEnv({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', NODE_ID: 'test-node', DATABASE_POOL_SIZE: '4', ...opts.env });
   const app = await createServerApp({ config, clock: opts.clock, quiet: true });
   await app.listen(0, '127.0.0.1');
@@ -69,7 +70,7 @@ export async function startTestServer(opts: { label?: string; env?: Record<strin
     db,
     async close() {
       await app.close();
-      await db.drop();
+      if (ownsDb) await db.drop();
     },
   };
 }

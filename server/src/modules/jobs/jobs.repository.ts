@@ -115,6 +115,7 @@ export class JobsRepository {
         .where('id = :id AND version = :expectedVersion', { id, expectedVersion })
         .execute();
       if (!result.affected) return { kind: 'stale' };
+      if (patch.nextFireAt !== undefined) await cancelPlannedRuns(m, id, patch.updatedAt ?? new Date(), 'job schedule changed or job disabled');
       if (children) {
         await m.getRepository(JobDependencyEntity).delete({ parentJobId: id });
         await insertEdges(m, id, children, patch.updatedAt ?? new Date());
@@ -129,15 +130,19 @@ export class JobsRepository {
     }
   }
 
-  /** Flips `enabled` if it differs; returns whether it changed. */
-  async setEnabled(id: string, enabled: boolean, nextFireAt: Date | null, now: Date): Promise<boolean> {
-    const result = await this.jobs
-      .createQueryBuilder()
-      .update()
-      .set({ enabled, nextFireAt, updatedAt: now, version: () => 'version + 1' })
-      .where('id = :id AND enabled = :was', { id, was: enabled ? 0 : 1 })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  /** Flips `enabled` if it differs; returns whether it changed. Disabling cancels fires planned ahead. */
+  setEnabled(id: string, enabled: boolean, nextFireAt: Date | null, now: Date): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(JobEntity)
+        .set({ enabled, nextFireAt, updatedAt: now, version: () => 'version + 1' })
+        .where('id = :id AND enabled = :was', { id, was: enabled ? 0 : 1 })
+        .execute();
+      const changed = (result.affected ?? 0) > 0;
+      if (changed && !enabled) await cancelPlannedRuns(m, id, now, 'job disabled');
+      return changed;
+    });
   }
 
   /**
@@ -155,6 +160,17 @@ export class JobsRepository {
       return { kind: 'deleted' };
     });
   }
+}
+
+/**
+ * Cancels runs the trigger loop planned ahead (inside its look-ahead window) that are not yet
+ * due. Runs already due, and runs someone asked for (API, manual, retry, child), stay.
+ */
+async function cancelPlannedRuns(m: EntityManager, jobId: string, now: Date, reason: string): Promise<void> {
+  await m.query(
+    "UPDATE runs SET status = 'CANCELLED', status_reason = ?, finished_at = ?, updated_at = ? WHERE job_id = ? AND status = 'SCHEDULED' AND planned_epoch IS NOT NULL AND scheduled_at > ?",
+    [reason, now, now, jobId, now],
+  );
 }
 
 async function loadEdges(m: EntityManager, parentIds: string[]): Promise<JobDependencyEntity[]> {

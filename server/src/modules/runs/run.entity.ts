@@ -30,6 +30,7 @@ export class RunEntity {
   @RefColumn({ nullable: true }) rootRunId: string | null;
   @RefColumn({ nullable: true }) parentRunId: string | null;
   @Column({ type: 'smallint', unsigned: true, default: 0 }) chainDepth: number;
+  @Column({ type: 'bigint', unsigned: true, nullable: true }) plannedEpoch: string | null;
   @VarcharColumn(128, { nullable: true }) idempotencyKey: string | null;
   @Column({ type: 'mediumtext', nullable: true }) params: string | null;
   @VarcharColumn(64, { nullable: true }) executorId: string | null;

@@ -1,0 +1,45 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { hostname } from 'node:os';
+import { Clock } from '../../common/clock.js';
+import { PeriodicTask } from '../../common/periodic-task.js';
+import { AppConfig } from '../../config/app-config.js';
+import { SERVER_VERSION } from '../../version.js';
+import { SchedulerNodesRepository } from './scheduler-nodes.repository.js';
+
+/** Every node (leader or not) keeps its row in scheduler_nodes fresh, and removes it on shutdown. */
+@Injectable()
+export class NodeHeartbeat implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('NodeHeartbeat');
+  private readonly task: PeriodicTask;
+  private readonly startedAt: Date;
+
+  constructor(
+    private readonly nodes: SchedulerNodesRepository,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.startedAt = clock.now();
+    this.task = new PeriodicTask('node heartbeat', () => config.nodeHeartbeatIntervalMs, () => this.beat(), this.logger);
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
+    await this.nodes.remove(this.config.nodeId).catch(() => undefined);
+  }
+
+  beat(): Promise<void> {
+    return this.nodes.heartbeat({
+      id: this.config.nodeId,
+      advertiseUrl: this.config.advertiseUrl,
+      version: SERVER_VERSION,
+      hostname: hostname().slice(0, 255),
+      pid: process.pid,
+      startedAt: this.startedAt,
+      lastHeartbeatAt: this.clock.now(),
+    });
+  }
+}

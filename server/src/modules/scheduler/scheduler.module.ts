@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { ClusterController } from './cluster.controller.js';
+import { ClusterService } from './cluster.service.js';
+import { LeaderLeaseRepository } from './leader-lease.repository.js';
+import { LEADER_DUTIES, type LeaderDuty } from './leader-duty.js';
+import { LeadershipService } from './leadership.service.js';
+import { NodeHeartbeat } from './node-heartbeat.js';
+import { NodePruner } from './node-pruner.js';
+import { RunEndPlanner } from './run-end-planner.js';
+import { SchedulerNodesRepository } from './scheduler-nodes.repository.js';
+import { TriggerLoop } from './trigger-loop.js';
+import { TriggerRepository } from './trigger.repository.js';
+
+/**
+ * Leader election, cluster membership and the trigger engine. LEADER_DUTIES below is the one
+ * place leader-only duties are registered: leadership starts them on takeover, stops them on
+ * step-down. Nothing leader-only runs on a timer of its own.
+ */
+@Module({
+  controllers: [ClusterController],
+  providers: [
+    LeaderLeaseRepository,
+    SchedulerNodesRepository,
+    TriggerRepository,
+    LeadershipService,
+    NodeHeartbeat,
+    NodePruner,
+    TriggerLoop,
+    RunEndPlanner,
+    ClusterService,
+    {
+      provide: LEADER_DUTIES,
+      inject: [TriggerLoop, NodePruner],
+      useFactory: (...duties: LeaderDuty[]): LeaderDuty[] => duties,
+    },
+  ],
+  exports: [LeadershipService, RunEndPlanner],
+})
+export class SchedulerModule {}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { JobEntity } from '../jobs/job.entity.js';
+import type { FirePlan } from './fire-planner.js';
+import { LeaseLostError } from './leader-duty.js';
+
+export interface JobFirePlan {
+  job: JobEntity;
+  plan: FirePlan;
+}
+
+export interface CommitResult {
+  /** Jobs whose plan was applied; the others changed since they were read and are re-read next tick. */
+  committedJobs: number;
+  insertedRuns: number;
+}
+
+const RUN_COLUMNS = [
+  'job_id',
+  'app_id',
+  'trigger_type',
+  'status',
+  'status_reason',
+  'scheduled_at',
+  'fire_time',
+  'params',
+  'planned_epoch',
+  'finished_at',
+  'created_at',
+  'updated_at',
+] as const;
+/** Rows per INSERT statement, well under MySQL's 65,535 placeholders. */
+const INSERT_CHUNK = 1_000;
+
+@Injectable()
+export class TriggerRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Jobs with a fire due by `horizon`, earliest first. Disabled jobs have no next fire, so they never show. */
+  findDue(horizon: Date, limit: number): Promise<JobEntity[]> {
+    return this.dataSource
+      .getRepository(JobEntity)
+      .createQueryBuilder('j')
+      .where('j.next_fire_at <= :horizon', { horizon })
+      .andWhere('j.enabled = 1')
+      .orderBy('j.next_fire_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /**
+   * The trigger transaction. It first re-reads the lease under a share lock: if this node is no
+   * longer the holder of `epoch` (or the lease ran out) nothing is written and LeaseLostError is
+   * thrown. A takeover must update that row, so it waits for this transaction, and after it this
+   * node's next transaction fails the check: a paused old leader can never commit a fire.
+   * Each job advances only if unchanged since it was read (same version and next fire), and its
+   * runs are inserted in the same transaction, so a fire is never lost between the two. The
+   * unique (job, fire_time, shard) key makes a second insert of a fire a no-op.
+   */
+  commit(term: { nodeId: string; epoch: string }, plans: JobFirePlan[], now: Date): Promise<CommitResult> {
+    return this.dataSource.transaction(async (m) => {
+      await assertLease(m, term);
+      const applied: JobFirePlan[] = [];
+      for (const p of plans) if (await advanceJob(m, p, now)) applied.push(p);
+      const rows = applied.flatMap((p) => runRows(p, term.epoch, now));
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRuns(m, rows.slice(i, i + INSERT_CHUNK));
+      return { committedJobs: applied.length, insertedRuns: rows.length };
+    });
+  }
+}
+
+async function assertLease(m: EntityManager, term: { nodeId: string; epoch: string }): Promise<void> {
+  const rows = await m.query("SELECT 1 AS ok FROM scheduler_lease WHERE name = 'leader' AND holder = ? AND epoch = ? AND expires_at > NOW(3) LOCK IN SHARE MODE", [
+    term.nodeId,
+    term.epoch,
+  ]);
+  if (rows.length === 0) throw new LeaseLostError(term.epoch);
+}
+
+async function advanceJob(m: EntityManager, { job, plan }: JobFirePlan, now: Date): Promise<boolean> {
+  const lastRun = plan.fires.filter((f) => f.status === 'SCHEDULED').at(-1)?.fireTime ?? null;
+  // The scheduler's own writes do not bump the version (users' edits would conflict with every
+  // fire), except when a ONCE job disables itself: that is a change a concurrent editor must see.
+  const result = await m.query(
+    `UPDATE jobs
+        SET next_fire_at = ?, last_fire_at = COALESCE(?, last_fire_at),
+            enabled = IF(?, 0, enabled), version = version + IF(?, 1, 0), updated_at = IF(?, ?, updated_at)
+      WHERE id = ? AND version = ? AND next_fire_at = ? AND enabled = 1`,
+    [plan.nextFireAt, lastRun, plan.disable, plan.disable, plan.disable, now, job.id, job.version, job.nextFireAt],
+  );
+  return result.affectedRows === 1;
+}
+
+function runRows({ job, plan }: JobFirePlan, epoch: string, now: Date): unknown[][] {
+  return plan.fires.map((f) => [
+    job.id,
+    job.appId,
+    f.triggerType,
+    f.status,
+    f.reason?.slice(0, 255) ?? null,
+    f.scheduledAt,
+    f.fireTime,
+    job.params,
+    epoch,
+    f.status === 'SKIPPED' ? now : null,
+    now,
+    now,
+  ]);
+}
+
+async function insertRuns(m: EntityManager, rows: unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const tuple = `(${RUN_COLUMNS.map(() => '?').join(', ')})`;
+  await m.query(`INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES ${rows.map(() => tuple).join(', ')} ON DUPLICATE KEY UPDATE id = id`, rows.flat());
+}
