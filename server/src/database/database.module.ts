@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationS
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { createDataSource } from './data-source.js';
+import { DatabaseInfo } from './database-info.js';
 import { detectFlavor, migrateDatabase } from './migrator.js';
 
 /** Provides the migrated, connected DataSource to the repositories. */
@@ -15,11 +16,18 @@ export class DatabaseModule implements OnApplicationShutdown {
       module: DatabaseModule,
       providers: [
         {
-          provide: DataSource,
+          provide: DatabaseInfo,
           inject: [AppConfig],
           useFactory: async (config: AppConfig) => {
             if (config.migrateOnStart) await migrateDatabase(config.databaseUrl);
-            const flavor = await detectFlavor(config.databaseUrl);
+            return new DatabaseInfo(await detectFlavor(config.databaseUrl));
+          },
+        },
+        {
+          provide: DataSource,
+          inject: [AppConfig, DatabaseInfo],
+          useFactory: async (config: AppConfig, info: DatabaseInfo) => {
+            const flavor = info.flavor;
             const ds = createDataSource({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, flavor });
             await ds.initialize();
             new Logger('Database').log(`Connected to ${flavor} at ${new URL(config.databaseUrl).host}`);
@@ -27,7 +35,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [DataSource],
+      exports: [DataSource, DatabaseInfo],
     };
   }
 

@@ -31,7 +31,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const server = net.createServer((client) => {
     // Refuse by destroying on accept: the kernel already completed the handshake, so this
     // is the closest we get to "connection refused" while still owning the port.
-    if (false && isCut) {
+    if (isCut) {
       client.destroy();
       return;
     }

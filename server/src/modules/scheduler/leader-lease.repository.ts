@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { boundLeaseLockTimes, DatabaseInfo } from '../../database/database-info.js';
 
 const LEASE = 'leader';
 
@@ -23,11 +24,15 @@ export type ClaimOutcome =
  */
 @Injectable()
 export class LeaderLeaseRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly info: DatabaseInfo,
+  ) {}
 
   /** Renews our live lease, takes an expired or free one (with a new epoch), or reports the holder. */
   claim(nodeId: string, ttlMs: number): Promise<ClaimOutcome> {
     return this.dataSource.transaction(async (m) => {
+      await boundLeaseLockTimes(m, this.info, ttlMs / 3000);
       const rows: Array<{ holder: string | null; epoch: string; live: number }> = await m.query(
         'SELECT holder, epoch, (expires_at IS NOT NULL AND expires_at > NOW(3)) AS live FROM scheduler_lease WHERE name = ? FOR UPDATE',
         [LEASE],

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import { boundLeaseLockTimes, DatabaseInfo } from '../../database/database-info.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import type { FirePlan } from './fire-planner.js';
 import { LeaseLostError } from './leader-duty.js';
@@ -34,7 +36,11 @@ const INSERT_CHUNK = 1_000;
 
 @Injectable()
 export class TriggerRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly info: DatabaseInfo,
+    private readonly config: AppConfig,
+  ) {}
 
   /** Jobs with a fire due by `horizon`, earliest first. Disabled jobs have no next fire, so they never show. */
   findDue(horizon: Date, limit: number): Promise<JobEntity[]> {
@@ -59,6 +65,7 @@ export class TriggerRepository {
    */
   commit(term: { nodeId: string; epoch: string }, plans: JobFirePlan[], now: Date): Promise<CommitResult> {
     return this.dataSource.transaction(async (m) => {
+      await boundLeaseLockTimes(m, this.info, this.config.leaderLeaseTtlMs / 3000);
       await assertLease(m, term);
       const applied: JobFirePlan[] = [];
       for (const p of plans) if (await advanceJob(m, p, now)) applied.push(p);

@@ -1,0 +1,20 @@
+import type { EntityManager } from 'typeorm';
+import type { DatabaseFlavor } from './migrator.js';
+
+/** Facts about the connected database that a repository may need to pick its SQL. */
+export class DatabaseInfo {
+  constructor(readonly flavor: DatabaseFlavor) {}
+}
+
+/**
+ * Bounds how long the lease and trigger transactions wait for, and may sit on, the lease row's
+ * lock. A node paused inside such a transaction (GC, SIGSTOP, VM freeze) would otherwise keep the
+ * lock and block every takeover until its connection died: MariaDB's idle_transaction_timeout
+ * makes the server end such a transaction, releasing the lock. (MySQL has no equivalent; there
+ * the lock goes when the connection does, see docs/operations.)
+ */
+export async function boundLeaseLockTimes(m: EntityManager, info: DatabaseInfo, seconds: number): Promise<void> {
+  const s = Math.max(1, Math.ceil(seconds));
+  await m.query('SET SESSION innodb_lock_wait_timeout = ?', [s]);
+  if (info.flavor === 'mariadb') await m.query('SET SESSION idle_transaction_timeout = ?', [s]);
+}
