@@ -11,7 +11,7 @@ export class DatabaseInfo {
  * lock. A node paused inside such a transaction (GC, SIGSTOP, VM freeze) would otherwise keep the
  * lock and block every takeover until its connection died: MariaDB's idle_transaction_timeout
  * makes the server end such a transaction, releasing the lock. (MySQL has no equivalent; there
- * the lock goes when the connection does, see docs/operations.)
+ * the lock goes when the connection does, see docs/operations.md.)
  */
 export async function boundLeaseLockTimes(m: EntityManager, info: DatabaseInfo, seconds: number): Promise<void> {
   const s = Math.max(1, Math.ceil(seconds));

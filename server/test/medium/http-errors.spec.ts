@@ -79,6 +79,7 @@ describe('OpenAPI', () => {
       'post /api/v1/jobs/{job}/copy',
       'get /api/v1/jobs/{job}/next-fire-times',
       'post /api/v1/schedules/preview',
+      'get /api/v1/cluster',
     ];
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => [`${m} ${path}`, op.summary] as const));
     for (const route of expected) {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterDto } from '@baton/protocol';
 import { LeadershipService } from '../../src/modules/scheduler/leadership.service.js';
+import { NodePruner } from '../../src/modules/scheduler/node-pruner.js';
+import { sql } from '../support/sql.js';
 import { waitFor } from '../support/poll.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -68,6 +70,14 @@ describe('leader election', () => {
     expect(Date.now() - closedAt).toBeLessThan(1500);
     expect(BigInt(after.epoch)).toBe(BigInt(before.epoch) + 1n);
     expect(after.nodes.map((n) => n.id)).toEqual([follower === a ? 'node-a' : 'node-b']);
+  });
+
+  it('the leader prunes nodes that stopped heartbeating', async () => {
+    const live = servers[0]!;
+    await sql(db.url, "INSERT INTO scheduler_nodes (id, advertise_url, version, hostname, pid, started_at, last_heartbeat_at) VALUES ('ghost', 'http://x', '0', 'h', 1, '2020-01-01', '2020-01-01')");
+    expect((await cluster(live)).nodes.find((n) => n.id === 'ghost')?.alive).toBe(false);
+    await live.app.get(NodePruner).prune();
+    expect((await cluster(live)).nodes.map((n) => n.id)).not.toContain('ghost');
   });
 
   it('an API-only node (SCHEDULER_ENABLED=false) never leads, even when no one else does', async () => {
