@@ -17,6 +17,15 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: 'executor-sdk',
+          root: './executor-sdk',
+          include: ['test/**/*.spec.ts'],
+          pool: 'forks',
+          testTimeout: 30_000,
+        },
+      },
     ],
   },
 });

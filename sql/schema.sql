@@ -118,9 +118,13 @@ CREATE TABLE runs (
   dispatch_count INT UNSIGNED NOT NULL DEFAULT 0,
   -- a dispatched or running run whose lease passes is recovered (never "running" forever)
   lease_until DATETIME(3) NULL,
+  -- sent to an executor (claimed for sending) / acknowledged by it
   dispatched_at DATETIME(3) NULL,
+  acked_at DATETIME(3) NULL,
   started_at DATETIME(3) NULL,
   finished_at DATETIME(3) NULL,
+  -- an operator asked to kill it; the leader sends the kill and ends the run after a grace period
+  kill_requested_at DATETIME(3) NULL,
   progress TINYINT UNSIGNED NULL,
   result MEDIUMTEXT NULL,
   error_message TEXT NULL,

@@ -5,3 +5,5 @@ export * from './api/apps.js';
 export * from './api/jobs.js';
 export * from './api/schedules.js';
 export * from './api/cluster.js';
+export * from './executor-protocol.js';
+export * from './api/runs.js';

@@ -37,8 +37,10 @@ export class RunEntity {
   @UIntColumn({ default: 0 }) dispatchCount: number;
   @TimeColumn({ nullable: true }) leaseUntil: Date | null;
   @TimeColumn({ nullable: true }) dispatchedAt: Date | null;
+  @TimeColumn({ nullable: true }) ackedAt: Date | null;
   @TimeColumn({ nullable: true }) startedAt: Date | null;
   @TimeColumn({ nullable: true }) finishedAt: Date | null;
+  @TimeColumn({ nullable: true }) killRequestedAt: Date | null;
   @Column({ type: 'tinyint', unsigned: true, nullable: true }) progress: number | null;
   @Column({ type: 'mediumtext', nullable: true }) result: string | null;
   @Column({ type: 'text', nullable: true }) errorMessage: string | null;
