@@ -1,5 +1,15 @@
 /**
- * @baton/executor-sdk: embeds a Baton executor in a Node.js service.
- * The client (createExecutor, handle, start, close) arrives with the websocket protocol.
+ * @baton/executor-sdk: embeds a Baton executor in a Node.js service. It dials out to the
+ * Baton servers over socket.io, registers its handlers and runs what the scheduler dispatches.
  */
-export const SDK_VERSION = '0.1.0';
+export { createExecutor } from './executor.js';
+export type { CloseOptions, Executor, ExecutorEvents, ExecutorStats } from './executor.js';
+export type { ExecutorOptions } from './options.js';
+export type { ExecutorLogger } from './logger.js';
+export { consoleLogger } from './logger.js';
+export { NonRetryableError, ExecutorRefusedError } from './errors.js';
+export { HANDLER_NAME_PATTERN } from './handler-name.js';
+export type { Handler, RunContext, RunLog, RunParent } from './run-context.js';
+export type { RunFinishedEvent, RunStartedEvent } from './run-manager.js';
+export type { ExecutorOutcome, LogLevel, LogLine, RunError, RunShard } from '@baton/protocol';
+export { SDK_VERSION } from './version.js';

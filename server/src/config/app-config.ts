@@ -25,6 +25,15 @@ export class AppConfig {
   get triggerTickMs(): number { return this.values.triggerTickMs; }
   get triggerLookaheadMs(): number { return this.values.triggerLookaheadMs; }
   get triggerBatchSize(): number { return this.values.triggerBatchSize; }
+  get executorHeartbeatIntervalMs(): number { return this.values.executorHeartbeatIntervalMs; }
+  get executorExpiryMs(): number { return this.values.executorExpiryMs; }
+  get runLeaseMs(): number { return this.values.runLeaseMs; }
+  get dispatchAckTimeoutMs(): number { return this.values.dispatchAckTimeoutMs; }
+  get dispatchPollMs(): number { return this.values.dispatchPollMs; }
+  get recoveryIntervalMs(): number { return this.values.recoveryIntervalMs; }
+  get killGraceMs(): number { return this.values.killGraceMs; }
+  get runLogMaxBytes(): number { return this.values.runLogMaxBytes; }
+  get runResultMaxBytes(): number { return this.values.runResultMaxBytes; }
 
   /** Parses every variable and reports all the bad ones in one error. */
   static fromEnv(env: NodeJS.ProcessEnv): AppConfig {
@@ -49,6 +58,9 @@ function crossFieldProblems(v: Partial<AppConfigValues>): string[] {
   const problems: string[] = [];
   if (v.leaderLeaseTtlMs !== undefined && v.leaderRenewIntervalMs && v.leaderRenewIntervalMs * 2 > v.leaderLeaseTtlMs) {
     problems.push(`LEADER_RENEW_INTERVAL_MS must be at most half of LEADER_LEASE_TTL_MS (${v.leaderLeaseTtlMs}), so a leader renews at least twice per lease`);
+  }
+  if (v.runLeaseMs !== undefined && v.executorHeartbeatIntervalMs !== undefined && v.executorHeartbeatIntervalMs * 2 > v.runLeaseMs) {
+    problems.push(`EXECUTOR_HEARTBEAT_INTERVAL_MS must be at most half of RUN_LEASE_MS (${v.runLeaseMs}), so a live executor renews its runs' leases at least twice per lease`);
   }
   return problems;
 }

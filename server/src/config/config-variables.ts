@@ -123,6 +123,15 @@ export const CONFIG_VARIABLES = {
   triggerTickMs: int('TRIGGER_TICK_MS', 'How often the leader\'s trigger loop looks for due jobs.', 1_000, 50, 60_000),
   triggerLookaheadMs: int('TRIGGER_LOOKAHEAD_MS', 'The trigger loop plans fires this far ahead, so runs are in the database before they are due.', 5_000, 0, 60_000),
   triggerBatchSize: int('TRIGGER_BATCH_SIZE', 'Jobs planned per trigger transaction.', 500, 1, 10_000),
+  executorHeartbeatIntervalMs: int('EXECUTOR_HEARTBEAT_INTERVAL_MS', 'How often executors heartbeat on each socket (told to them on connect).', 5_000, 200, 60_000),
+  executorExpiryMs: int('EXECUTOR_EXPIRY_MS', 'An executor instance not heard from for this long is shown OFFLINE; after ten times this its row is deleted.', 30_000, 1_000, 86_400_000),
+  runLeaseMs: int('RUN_LEASE_MS', 'A dispatched or running run whose executor stops heartbeating for this long is recovered as LOST.', 30_000, 1_000, 3_600_000),
+  dispatchAckTimeoutMs: int('DISPATCH_ACK_TIMEOUT_MS', 'A dispatch an executor does not acknowledge within this time is sent elsewhere.', 5_000, 100, 120_000),
+  dispatchPollMs: int('DISPATCH_POLL_MS', 'How often the leader\'s dispatcher reads runs coming due from the database.', 200, 20, 10_000),
+  recoveryIntervalMs: int('RECOVERY_INTERVAL_MS', 'How often the leader looks for runs whose lease expired, kills that outlived their grace, and timed-out runs.', 1_000, 100, 60_000),
+  killGraceMs: int('KILL_GRACE_MS', 'After a kill or timeout, how long a handler has to stop before the server ends the run anyway.', 10_000, 0, 600_000),
+  runLogMaxBytes: int('RUN_LOG_MAX_BYTES', 'Log bytes kept per run; later lines are dropped and a marker says how many.', 1_048_576, 1_024, 64 * 1_048_576),
+  runResultMaxBytes: int('RUN_RESULT_MAX_BYTES', 'Largest stored run result or error message, as serialized JSON.', 65_536, 256, 16 * 1_048_576),
 } as const;
 
 type Specs = typeof CONFIG_VARIABLES;

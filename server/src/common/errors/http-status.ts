@@ -13,12 +13,14 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'ROUTE_NOT_FOUND':
     case 'APP_NOT_FOUND':
     case 'JOB_NOT_FOUND':
+    case 'RUN_NOT_FOUND':
       return 404;
     case 'APP_NAME_TAKEN':
     case 'APP_HAS_JOBS':
     case 'JOB_NAME_TAKEN':
     case 'VERSION_CONFLICT':
     case 'JOB_HAS_PARENTS':
+    case 'RUN_ALREADY_FINISHED':
       return 409;
     case 'JOB_DEPENDENCY_CYCLE':
       return 422;

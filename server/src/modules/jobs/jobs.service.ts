@@ -190,6 +190,13 @@ export class JobsService {
     return jobKey(names.get(job.appId) ?? job.appId, job.name);
   }
 
+  /** Job keys by id, for rendering runs; deleted jobs are absent. */
+  async keysByIds(ids: string[]): Promise<Map<string, string>> {
+    const jobs = await this.jobs.findByIds(ids);
+    const names = await this.apps.namesByIds(jobs.map((j) => j.appId));
+    return new Map(jobs.map((j) => [j.id, jobKey(names.get(j.appId) ?? j.appId, j.name)]));
+  }
+
   private async keysOf(ids: string[]): Promise<string[]> {
     const jobs = new Map((await this.jobs.findByIds(ids)).map((j) => [j.id, j]));
     const names = await this.apps.namesByIds([...jobs.values()].map((j) => j.appId));

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { RunEvents } from '../runs/run-events.js';
 import { DataSource } from 'typeorm';
 import { JobEntity } from '../jobs/job.entity.js';
 import { compileSchedule } from '../schedules/core/schedule.js';
@@ -9,7 +10,14 @@ import { compileSchedule } from '../schedules/core/schedule.js';
  */
 @Injectable()
 export class RunEndPlanner {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    events: RunEvents,
+  ) {
+    events.onRunEnded(async (run) => {
+      await this.runEnded(run.jobId, run.finishedAt ?? new Date());
+    });
+  }
 
   /** Returns the planned next fire, or null when the job is not a waiting FIXED_DELAY job. */
   async runEnded(jobId: string, endedAt: Date): Promise<Date | null> {

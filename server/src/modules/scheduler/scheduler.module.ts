@@ -1,4 +1,10 @@
 import { Module } from '@nestjs/common';
+import { DispatchModule } from '../dispatch/dispatch.module.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { Recoverer } from '../dispatch/recoverer.js';
+import { ExecutorReaper } from '../executors/executor-reaper.js';
+import { ExecutorsModule } from '../executors/executors.module.js';
+import { RunsModule } from '../runs/runs.module.js';
 import { ClusterController } from './cluster.controller.js';
 import { ClusterService } from './cluster.service.js';
 import { LeaderLeaseRepository } from './leader-lease.repository.js';
@@ -17,6 +23,7 @@ import { TriggerRepository } from './trigger.repository.js';
  * step-down. Nothing leader-only runs on a timer of its own.
  */
 @Module({
+  imports: [RunsModule, DispatchModule, ExecutorsModule],
   controllers: [ClusterController],
   providers: [
     LeaderLeaseRepository,
@@ -30,7 +37,7 @@ import { TriggerRepository } from './trigger.repository.js';
     ClusterService,
     {
       provide: LEADER_DUTIES,
-      inject: [TriggerLoop, NodePruner],
+      inject: [TriggerLoop, Dispatcher, Recoverer, NodePruner, ExecutorReaper],
       useFactory: (...duties: LeaderDuty[]): LeaderDuty[] => duties,
     },
   ],

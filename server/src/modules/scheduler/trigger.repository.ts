@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { boundLeaseLockTimes, DatabaseInfo } from '../../database/database-info.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import type { FirePlan } from './fire-planner.js';
-import { LeaseLostError } from './leader-duty.js';
+import { assertLeaseHeld } from './lease-fence.js';
 
 export interface JobFirePlan {
   job: JobEntity;
@@ -66,7 +66,7 @@ export class TriggerRepository {
   commit(term: { nodeId: string; epoch: string }, plans: JobFirePlan[], now: Date): Promise<CommitResult> {
     return this.dataSource.transaction(async (m) => {
       await boundLeaseLockTimes(m, this.info, this.config.leaderLeaseTtlMs / 3000);
-      await assertLease(m, term);
+      await assertLeaseHeld(m, term);
       const applied: JobFirePlan[] = [];
       for (const p of plans) if (await advanceJob(m, p, now)) applied.push(p);
       const rows = applied.flatMap((p) => runRows(p, term.epoch, now));
@@ -74,14 +74,6 @@ export class TriggerRepository {
       return { committedJobs: applied.length, insertedRuns: rows.length };
     });
   }
-}
-
-async function assertLease(m: EntityManager, term: { nodeId: string; epoch: string }): Promise<void> {
-  const rows = await m.query("SELECT 1 AS ok FROM scheduler_lease WHERE name = 'leader' AND holder = ? AND epoch = ? AND expires_at > NOW(3) LOCK IN SHARE MODE", [
-    term.nodeId,
-    term.epoch,
-  ]);
-  if (rows.length === 0) throw new LeaseLostError(term.epoch);
 }
 
 async function advanceJob(m: EntityManager, { job, plan }: JobFirePlan, now: Date): Promise<boolean> {

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import type { Socket } from 'socket.io';
+import type { ExecutorToServerEvents, ServerToExecutorEvents } from '@baton/protocol';
+import type { Candidate } from '../dispatch/routing/route-strategy.js';
+
+export type ExecutorSocket = Socket<ExecutorToServerEvents, ServerToExecutorEvents>;
+
+/** An executor instance connected to THIS node. */
+export interface ConnectedExecutor {
+  instanceId: string;
+  appId: string;
+  appName: string;
+  handlers: ReadonlySet<string>;
+  concurrency: number;
+  labels: Record<string, string>;
+  hostname: string;
+  connectedAt: number;
+  socket: ExecutorSocket;
+  /** Runs it holds, as this node knows them: added on dispatch, replaced by each heartbeat. */
+  inFlight: Set<string>;
+  draining: boolean;
+}
+
+/**
+ * The executors connected to this node. Every executor keeps a socket to every node, so the
+ * leader's registry holds every reachable executor; it is what the dispatcher routes over.
+ */
+@Injectable()
+export class ExecutorRegistry {
+  private readonly byInstance = new Map<string, ConnectedExecutor>();
+  private readonly listeners: Array<() => void> = [];
+
+  /** Registers a connection; a reconnect of the same instance replaces its old socket. */
+  add(executor: ConnectedExecutor): ConnectedExecutor | undefined {
+    const previous = this.byInstance.get(executor.instanceId);
+    if (previous) executor.inFlight = previous.inFlight;
+    this.byInstance.set(executor.instanceId, executor);
+    this.changed();
+    return previous;
+  }
+
+  /** Removes the instance only if `socketId` is still its current socket. */
+  remove(instanceId: string, socketId: string): boolean {
+    const current = this.byInstance.get(instanceId);
+    if (!current || current.socket.id !== socketId) return false;
+    this.byInstance.delete(instanceId);
+    this.changed();
+    return true;
+  }
+
+  get(instanceId: string): ConnectedExecutor | undefined {
+    return this.byInstance.get(instanceId);
+  }
+
+  all(): ConnectedExecutor[] {
+    return [...this.byInstance.values()];
+  }
+
+  /** Routing candidates: instances of the app that serve the handler and are not draining. */
+  candidates(appId: string, handler: string): Candidate[] {
+    const out: Candidate[] = [];
+    for (const e of this.byInstance.values()) {
+      if (e.appId !== appId || e.draining || !e.handlers.has(handler)) continue;
+      out.push({ instanceId: e.instanceId, connectedAt: e.connectedAt, inFlight: e.inFlight.size, concurrency: e.concurrency });
+    }
+    return out;
+  }
+
+  /** Why nothing can take a run of this app and handler, in words. */
+  describeAbsence(appId: string, handler: string): string | null {
+    const ofApp = this.all().filter((e) => e.appId === appId);
+    if (ofApp.length === 0) return 'no executor of this app is online';
+    if (!ofApp.some((e) => e.handlers.has(handler))) return `no online executor of this app registered handler "${handler}"`;
+    if (ofApp.every((e) => e.draining || !e.handlers.has(handler))) return 'every executor with this handler is draining';
+    return null;
+  }
+
+  markDispatched(instanceId: string, runIds: string[]): void {
+    const e = this.byInstance.get(instanceId);
+    if (e) for (const id of runIds) e.inFlight.add(id);
+  }
+
+  markDone(instanceId: string | null, runId: string): void {
+    if (!instanceId) return;
+    const e = this.byInstance.get(instanceId);
+    if (e?.inFlight.delete(runId)) this.changed();
+  }
+
+  /** A heartbeat tells the truth about what the instance holds; anything else it had is done. */
+  replaceInFlight(instanceId: string, runIds: string[], draining: boolean): void {
+    const e = this.byInstance.get(instanceId);
+    if (!e) return;
+    const freed = [...e.inFlight].some((id) => !runIds.includes(id));
+    e.inFlight = new Set(runIds);
+    e.draining = draining;
+    if (freed || draining) this.changed();
+  }
+
+  setDraining(instanceId: string): void {
+    const e = this.byInstance.get(instanceId);
+    if (e && !e.draining) {
+      e.draining = true;
+      this.changed();
+    }
+  }
+
+  /** Called when capacity or membership changes, so waiting runs are looked at again. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+}

@@ -1,0 +1,25 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { ExecutorInstanceDto } from '@baton/protocol';
+import { ExecutorsService } from './executors.service.js';
+
+export class ListExecutorsQuery {
+  @ApiPropertyOptional({ description: 'Only instances of this app (name or id).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  app?: string;
+}
+
+@ApiTags('executors')
+@Controller('executors')
+export class ExecutorsController {
+  constructor(private readonly executors: ExecutorsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Executor instances', description: 'Connected (ONLINE) and recently silent (OFFLINE) instances with their handlers, concurrency and load.' })
+  list(@Query() query: ListExecutorsQuery): Promise<ExecutorInstanceDto[]> {
+    return this.executors.list(query.app);
+  }
+}

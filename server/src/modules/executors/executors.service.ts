@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { ExecutorInstanceDto } from '@baton/protocol';
+import { AppsService } from '../apps/apps.service.js';
+import { ExecutorsRepository } from './executors.repository.js';
+
+@Injectable()
+export class ExecutorsService {
+  constructor(
+    private readonly executors: ExecutorsRepository,
+    private readonly apps: AppsService,
+  ) {}
+
+  async list(appRef: string | undefined): Promise<ExecutorInstanceDto[]> {
+    const appId = appRef ? (await this.apps.resolve(appRef)).id : undefined;
+    const rows = await this.executors.list(appId);
+    const names = await this.apps.namesByIds(rows.map((r) => r.appId));
+    return rows.map((r) => ({
+      id: r.id,
+      app: names.get(r.appId) ?? r.appId,
+      appId: r.appId,
+      hostname: r.hostname,
+      pid: r.pid,
+      sdkVersion: r.sdkVersion,
+      handlers: JSON.parse(r.handlers) as string[],
+      concurrency: r.concurrency,
+      labels: JSON.parse(r.labels) as Record<string, string>,
+      status: r.status === 'ONLINE' ? 'ONLINE' : 'OFFLINE',
+      inFlight: r.inFlight,
+      connectedAt: r.connectedAt.toISOString(),
+      lastHeartbeatAt: r.lastHeartbeatAt.toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,59 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { RUN_STATUSES, TRIGGER_TYPES, type RunStatus, type TriggerType } from '@baton/protocol';
+
+export class ListRunsQuery {
+  @ApiPropertyOptional({ description: 'Only runs of this job (id or app:name).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  job?: string;
+
+  @ApiPropertyOptional({ description: 'Only runs of this app (name or id).' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  app?: string;
+
+  @ApiPropertyOptional({ enum: RUN_STATUSES })
+  @IsOptional()
+  @IsIn(RUN_STATUSES, { message: `status must be one of ${RUN_STATUSES.join(', ')}` })
+  status?: RunStatus;
+
+  @ApiPropertyOptional({ enum: TRIGGER_TYPES })
+  @IsOptional()
+  @IsIn(TRIGGER_TYPES, { message: `triggerType must be one of ${TRIGGER_TYPES.join(', ')}` })
+  triggerType?: TriggerType;
+
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  cursor?: string;
+
+  @ApiPropertyOptional({ description: 'Page size, 1-200 (default 50).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
+export class RunLogsQuery {
+  @ApiPropertyOptional({ description: 'Return chunks after this sequence number (default 0: from the start).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  after?: number;
+
+  @ApiPropertyOptional({ description: 'Most chunks to return, 1-500 (default 100).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}

@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { RunEntity } from './run.entity.js';
+
+export type RunEndedListener = (run: RunEntity) => Promise<void> | void;
+
+/**
+ * In-process notifications about runs, so modules that react to a run's end (FIXED_DELAY
+ * planning, retries, child jobs, alerts, rollups) need not be imported by the code that ends it.
+ * Listeners run after the status change committed; a failing listener is logged, not fatal.
+ */
+@Injectable()
+export class RunEvents {
+  private readonly logger = new Logger('RunEvents');
+  private readonly endedListeners: RunEndedListener[] = [];
+  private readonly changedListeners: Array<(runIds: string[]) => void> = [];
+
+  onRunEnded(listener: RunEndedListener): void {
+    this.endedListeners.push(listener);
+  }
+
+  /** Any status change (used to wake the dispatcher, e.g. when a SERIAL job's run ends). */
+  onRunsChanged(listener: (runIds: string[]) => void): void {
+    this.changedListeners.push(listener);
+  }
+
+  async runEnded(run: RunEntity): Promise<void> {
+    for (const listener of this.endedListeners) {
+      try {
+        await listener(run);
+      } catch (error) {
+        this.logger.error(`run ${run.id} end listener failed: ${(error as Error).message}`, (error as Error).stack);
+      }
+    }
+    this.runsChanged([run.id]);
+  }
+
+  runsChanged(runIds: string[]): void {
+    for (const listener of this.changedListeners) listener(runIds);
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import type { Page, RunDto, RunLogPage } from '@baton/protocol';
+import { Clock } from '../../common/clock.js';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { parseId } from '../../common/http/id-params.js';
+import { decodeCursor, DEFAULT_PAGE_SIZE, toPage } from '../../common/http/pagination.js';
+import { AppConfig } from '../../config/app-config.js';
+import { AppsService } from '../apps/apps.service.js';
+import { RunKiller } from '../executors/run-killer.js';
+import { JobsService } from '../jobs/jobs.service.js';
+import type { ListRunsQuery, RunLogsQuery } from './dto/runs.dto.js';
+import { toRunDto } from './run.mapper.js';
+import type { RunEntity } from './run.entity.js';
+import { RunEvents } from './run-events.js';
+import { RunLogsRepository } from './run-logs.repository.js';
+import { isFinal } from './run-status.js';
+import { RunsRepository } from './runs.repository.js';
+
+export const runNotFound = (id: string) => new DomainError('RUN_NOT_FOUND', `No run ${id}.`);
+
+@Injectable()
+export class RunsService {
+  constructor(
+    private readonly runs: RunsRepository,
+    private readonly runLogs: RunLogsRepository,
+    private readonly jobs: JobsService,
+    private readonly apps: AppsService,
+    private readonly killer: RunKiller,
+    private readonly events: RunEvents,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async list(query: ListRunsQuery): Promise<Page<RunDto>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const jobId = query.job ? (await this.jobs.resolve(query.job)).id : undefined;
+    const appId = query.app ? (await this.apps.resolve(query.app)).id : undefined;
+    const rows = await this.runs.list({ jobId, appId, status: query.status, triggerType: query.triggerType }, decodeCursor(query.cursor), limit + 1);
+    const page = toPage(rows, limit, (r) => r);
+    return { items: await this.toDtos(page.items), nextCursor: page.nextCursor };
+  }
+
+  async get(id: string): Promise<RunDto> {
+    return (await this.toDtos([await this.load(id)]))[0]!;
+  }
+
+  async logs(id: string, query: RunLogsQuery): Promise<RunLogPage> {
+    await this.load(id);
+    const after = query.after ?? 0;
+    const chunks = await this.runLogs.page(id, after, query.limit ?? 100);
+    return { runId: id, chunks, lastSeq: chunks.at(-1)?.seq ?? after, truncated: await this.runLogs.isTruncated(id, this.config.runLogMaxBytes) };
+  }
+
+  /**
+   * Kills a run: one not yet sent is cancelled at once; a running one gets its signal aborted
+   * and ends CANCELLED when the executor reports, or after KILL_GRACE_MS regardless.
+   */
+  async kill(id: string): Promise<RunDto> {
+    const run = await this.load(id);
+    if (isFinal(run.status)) throw new DomainError('RUN_ALREADY_FINISHED', `Run ${id} already ended as ${run.status}.`, { status: run.status });
+    if (run.status === 'SCHEDULED' && (await this.runs.cancelScheduled(id, 'killed before it started', this.clock.now()))) {
+      const ended = await this.load(id);
+      await this.events.runEnded(ended);
+      return this.get(id);
+    }
+    const current = await this.load(id);
+    if (isFinal(current.status)) throw new DomainError('RUN_ALREADY_FINISHED', `Run ${id} already ended as ${current.status}.`, { status: current.status });
+    await this.killer.kill(current, 'KILLED');
+    return this.get(id);
+  }
+
+  private async load(id: string): Promise<RunEntity> {
+    const run = await this.runs.findById(parseId(id, 'run'));
+    if (!run) throw runNotFound(id);
+    return run;
+  }
+
+  private async toDtos(runs: RunEntity[]): Promise<RunDto[]> {
+    const keys = await this.jobs.keysByIds([...new Set(runs.map((r) => r.jobId))]);
+    return runs.map((r) => toRunDto(r, keys.get(r.jobId) ?? null));
+  }
+}
