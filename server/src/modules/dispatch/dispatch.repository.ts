@@ -37,12 +37,12 @@ export class DispatchRepository {
 
   findRuns(runIds: string[]): Promise<RunEntity[]> {
     if (runIds.length === 0) return Promise.resolve([]);
-    return this.dataSource.getRepository(RunEntity).createQueryBuilder('r').where(`r.id IN (${ids(runIds)})`, runIds).getMany();
+    return this.dataSource.getRepository(RunEntity).createQueryBuilder('r').where('r.id IN (:...runIds)', { runIds }).getMany();
   }
 
   async jobsByIds(jobIds: string[]): Promise<Map<string, DispatchJobInfo>> {
     if (jobIds.length === 0) return new Map();
-    const jobs = await this.dataSource.getRepository(JobEntity).createQueryBuilder('j').where(`j.id IN (${ids(jobIds)})`, jobIds).getMany();
+    const jobs = await this.dataSource.getRepository(JobEntity).createQueryBuilder('j').where('j.id IN (:...jobIds)', { jobIds }).getMany();
     const appIds = [...new Set(jobs.map((j) => j.appId))];
     const apps: Array<{ id: string; name: string }> = appIds.length ? await this.dataSource.query(`SELECT id, name FROM apps WHERE id IN (${ids(appIds)})`, appIds) : [];
     const names = new Map(apps.map((a) => [String(a.id), a.name]));
@@ -56,7 +56,7 @@ export class DispatchRepository {
     const rows = await this.dataSource
       .getRepository(RunEntity)
       .createQueryBuilder('r')
-      .where(`r.job_id IN (${ids(jobIds)})`, jobIds)
+      .where('r.job_id IN (:...jobIds)', { jobIds })
       .andWhere("r.status IN ('DISPATCHED', 'RUNNING')")
       .getMany();
     for (const r of rows) map.set(r.jobId, [...(map.get(r.jobId) ?? []), r]);
