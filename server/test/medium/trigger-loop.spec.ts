@@ -3,6 +3,7 @@ import type { AppWithTokenDto, JobDto } from '@baton/protocol';
 import { LeaderLeaseRepository } from '../../src/modules/scheduler/leader-lease.repository.js';
 import { LeaseLostError } from '../../src/modules/scheduler/leader-duty.js';
 import { RunEndPlanner } from '../../src/modules/scheduler/run-end-planner.js';
+import { FixedDelaySweeper } from '../../src/modules/scheduler/fixed-delay-sweeper.js';
 import { TriggerLoop } from '../../src/modules/scheduler/trigger-loop.js';
 import { TriggerRepository } from '../../src/modules/scheduler/trigger.repository.js';
 import { newApp, newJob } from '../support/builders.js';
@@ -102,6 +103,16 @@ describe('TriggerLoop.tick', () => {
     clock.set('2030-01-01T00:00:09.000Z');
     await loop.tick(term);
     expect(times(await runsOf(job))).toEqual(['2030-01-01T00:00:03.500Z', '2030-01-01T00:00:13.000Z']);
+  });
+
+  it('the FIXED_DELAY sweep re-plans a job whose run ended without planning the next fire', async () => {
+    const job = await newJob(server.api, { app: app.name, schedule: { type: 'FIXED_DELAY', expression: 'PT3S' } } as never);
+    await loop.tick(term);
+    // The run ends, but the step that plans the next fire is lost (as in a crash between the two).
+    await sql(server.db.url, "UPDATE runs SET status = 'SUCCEEDED', finished_at = '2030-01-01T00:00:05.000' WHERE job_id = ?", [job.id]);
+    expect((await jobRow(job)).next_fire_at).toBeNull();
+    expect(await server.app.get(FixedDelaySweeper).sweep()).toBeGreaterThanOrEqual(1);
+    expect(new Date((await jobRow(job)).next_fire_at).toISOString()).toBe('2030-01-01T00:00:08.000Z');
   });
 
   it('ONCE fires once and disables its job', async () => {

@@ -7,6 +7,7 @@ import { ExecutorsModule } from '../executors/executors.module.js';
 import { RunsModule } from '../runs/runs.module.js';
 import { ClusterController } from './cluster.controller.js';
 import { ClusterService } from './cluster.service.js';
+import { FixedDelaySweeper } from './fixed-delay-sweeper.js';
 import { LeaderLeaseRepository } from './leader-lease.repository.js';
 import { LEADER_DUTIES, type LeaderDuty } from './leader-duty.js';
 import { LeadershipService } from './leadership.service.js';
@@ -34,10 +35,11 @@ import { TriggerRepository } from './trigger.repository.js';
     NodePruner,
     TriggerLoop,
     RunEndPlanner,
+    FixedDelaySweeper,
     ClusterService,
     {
       provide: LEADER_DUTIES,
-      inject: [TriggerLoop, Dispatcher, Recoverer, NodePruner, ExecutorReaper],
+      inject: [TriggerLoop, Dispatcher, Recoverer, NodePruner, ExecutorReaper, FixedDelaySweeper],
       useFactory: (...duties: LeaderDuty[]): LeaderDuty[] => duties,
     },
   ],
