@@ -37,11 +37,13 @@ export function originOf(url: string): string | null {
 /**
  * Keeps one socket per live server node. Seeds (from the options) bootstrap it; every hello
  * and cluster.nodes.v1 lists the live nodes, and the pool opens a socket to each one it does
- * not serve yet and drops the non-seed sockets to nodes no longer listed. Two sockets that
- * turn out to reach the same node (a seed URL and an advertised URL, say) are reduced to one:
- * the newer closes, except that a seed outlives a discovered socket. A seed closed as a
- * duplicate is parked and reopened when no socket is up, so the executor can always find
- * its way back to the cluster.
+ * not serve yet and drops the non-seed sockets to nodes no longer listed.
+ *
+ * Two sockets that turn out to reach the same node (a seed URL and an advertised URL, say)
+ * are reduced to one by closing the OLDER: a node registers an executor instance under its
+ * latest socket and forgets the instance when that socket closes, so closing the newer one
+ * would make the node think the executor left. A seed closed this way is parked and reopened
+ * when no socket is up, so the executor can always find its way back to the cluster.
  */
 export class ConnectionPool implements ChannelPicker {
   private readonly conns = new Set<Connection>();
@@ -108,10 +110,8 @@ export class ConnectionPool implements ChannelPicker {
     if (!this.conns.has(conn)) return;
     const twin = [...this.conns].find((c) => c !== conn && c.nodeId === hello.nodeId);
     if (twin) {
-      // The newer socket is the duplicate, unless it is a seed and the older one is not.
-      const loser = conn.seed && !twin.seed ? twin : conn;
-      this.logger.info(`${loser.url} reaches node ${hello.nodeId}, already served by ${(loser === conn ? twin : conn).url}; closing it`);
-      this.retire(loser);
+      this.logger.info(`${conn.url} reaches node ${hello.nodeId}, already served by ${twin.url}; keeping the newer socket and closing the older`);
+      this.retire(twin);
     }
     this.reconcile(conn, hello.nodes);
     if (!this.conns.has(conn)) return;

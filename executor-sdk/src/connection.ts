@@ -97,10 +97,6 @@ export class Connection implements Channel {
     return this.greeted && this.socket.connected && !this.closed;
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   open(): void {
     this.socket.connect();
   }
@@ -125,7 +121,9 @@ export class Connection implements Channel {
   }
 
   notify(event: 'run.progress.v1', payload: ProgressMessage): void {
-    if (this.ready) this.socket.volatile.emit(event, payload);
+    // Not socket.volatile: that drops packets whenever the transport is busy writing, which
+    // would lose the final progress value right behind a log batch.
+    if (this.ready) this.socket.emit(event, payload);
   }
 
   /** Beats now and then every `intervalMs` while connected. */

@@ -49,7 +49,7 @@ export interface Executor {
    * or duplicate name. Handlers registered after start() reach the servers with the next
    * (re)connect handshake.
    */
-  handle<P = any>(name: string, handler: Handler<P>): this; // eslint-disable-line @typescript-eslint/no-explicit-any
+  handle<P = any>(name: string, handler: Handler<P>): this;
   /** Connects; resolves on the first hello.v1, rejects at once if a server refuses the handshake, or after startTimeoutMs. */
   start(): Promise<void>;
   /** Drains, lets running handlers finish (up to timeoutMs), aborts the rest, flushes, disconnects. Idempotent. */

@@ -42,7 +42,7 @@ export interface RunContext<P = unknown> extends Omit<RunInfo<P>, 'timeoutMs'> {
   progress(percent: number): void;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- so `ctx.params.x` works without a cast by default
+/** `P` defaults to `any` so `ctx.params.x` works without a cast; give it a type for checked params. */
 export type Handler<P = any, R = unknown> = (ctx: RunContext<P>) => R | Promise<R>;
 
 /** Where a context sends what the handler reports. */

@@ -61,10 +61,6 @@ export class RunManager {
     return this.active.size;
   }
 
-  get draining(): boolean {
-    return this.isDraining;
-  }
-
   /** Stop accepting new runs (drain.v1 or close()). There is no way back in protocol v1. */
   drain(): void {
     this.isDraining = true;
@@ -156,9 +152,11 @@ export class RunManager {
 
   private launch(run: ActiveRun): void {
     const { info } = run;
-    run.slot.start();
-    this.o.outbox.enqueue(run.key, 'run.started.v1', { runId: info.runId, attempt: info.attempt, startedAt: run.slot.startTime.toISOString() });
+    const startedAt = new Date();
+    // Queued before the handler runs, so run.started.v1 precedes anything the handler logs.
+    this.o.outbox.enqueue(run.key, 'run.started.v1', { runId: info.runId, attempt: info.attempt, startedAt: startedAt.toISOString() });
     this.o.onStarted({ runId: info.runId, attempt: info.attempt, handler: run.handler, jobKey: info.jobKey });
+    run.slot.start(startedAt);
     void run.slot.done.then((report) => this.finish(run, report));
   }
 

@@ -40,35 +40,33 @@ export class RunSlot {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
   }
 
-  /** When start() was called. */
-  get startTime(): Date {
-    return this.startedAt;
-  }
-
-  get aborted(): boolean {
-    return this.isAborted;
-  }
-
-  get finished(): boolean {
-    return this.settled;
-  }
-
-  /** Calls the handler on a later microtask, so a synchronous throw is a FAILED run too. */
-  start(): void {
-    this.startedAt = new Date();
+  /**
+   * Calls the handler now, synchronously, so it can subscribe to its signal before anything
+   * can abort it; a synchronous throw is a FAILED run like a rejection.
+   */
+  start(at = new Date()): void {
+    this.startedAt = at;
     // Nothing the handler reports after the slot settled is sent: its result is already out.
     const sinks: RunSinks = {
-      log: (line) => !this.settled && this.sinks.log(line),
-      progress: (value) => !this.settled && this.sinks.progress(value),
+      log: (line) => {
+        if (!this.settled) this.sinks.log(line);
+      },
+      progress: (value) => {
+        if (!this.settled) this.sinks.progress(value);
+      },
     };
     const ctx = createRunContext(this.info, this.controller.signal, sinks);
     if (this.info.timeoutMs > 0) this.after(this.info.timeoutMs, () => this.abort('TIMEOUT'));
-    Promise.resolve()
-      .then(() => this.handler(ctx))
-      .then(
-        (value) => this.settle(this.isAborted ? aborted(this.abortReason, this.info.timeoutMs) : succeeded(value, this.options.maxResultBytes)),
-        (error: unknown) => this.settle(this.isAborted ? aborted(this.abortReason, this.info.timeoutMs) : failed(error)),
-      );
+    let returned: unknown;
+    try {
+      returned = this.handler(ctx);
+    } catch (error) {
+      returned = Promise.reject(error);
+    }
+    Promise.resolve(returned).then(
+      (value) => this.settle(this.isAborted ? aborted(this.abortReason, this.info.timeoutMs) : succeeded(value, this.options.maxResultBytes)),
+      (error: unknown) => this.settle(this.isAborted ? aborted(this.abortReason, this.info.timeoutMs) : failed(error)),
+    );
   }
 
   /**

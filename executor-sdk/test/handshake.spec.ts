@@ -70,6 +70,21 @@ describe('handshake', () => {
     expect(executor.stats().connections).toEqual([]);
   });
 
+  it('reports a refusal after start() as an error event and stops retrying that socket', async () => {
+    const server = await h.server();
+    const executor = h.executor(server);
+    executor.handle('x', () => null);
+    const errors: Error[] = [];
+    executor.on('error', (e) => errors.push(e));
+    await executor.start();
+    server.token = 'rotated';
+    server.disconnectAll();
+    await waitFor(() => errors.length === 1, 'the error event');
+    expect(errors[0]).toBeInstanceOf(ExecutorRefusedError);
+    const attempts = server.authAttempts;
+    await staysTrue(() => server.authAttempts === attempts, 'no further attempts', 300);
+  });
+
   it('rejects start() after startTimeoutMs when nothing answers', async () => {
     const executor = h.executor([`http://127.0.0.1:${await deadPort()}`], { startTimeoutMs: 300 });
     executor.handle('x', () => null);

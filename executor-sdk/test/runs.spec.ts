@@ -59,6 +59,17 @@ describe('running a dispatched run', () => {
     expect(progress.at(-1)).toBe(100);
   });
 
+  it('emits run.started and run.finished', async () => {
+    const { server, executor } = await connected({}, (e) => e.handle('x', () => 42));
+    const seen: string[] = [];
+    executor.on('run.started', (r) => seen.push(`started ${r.handler} ${r.runId}`));
+    executor.on('run.finished', (r) => seen.push(`finished ${r.outcome} ${String(r.result)} ${r.durationMs >= 0}`));
+    const run = aRun({ handler: 'x' });
+    await server.dispatch([run]);
+    await resultOf(server, run.runId);
+    expect(seen).toEqual([`started x ${run.runId}`, 'finished SUCCEEDED 42 true']);
+  });
+
   it('maps undefined to a null result and passes the run fields to the context', async () => {
     let seen: unknown;
     const { server } = await connected({}, (e) =>
@@ -89,17 +100,17 @@ describe('running a dispatched run', () => {
   });
 
   it('fails a run with retryable false on NonRetryableError, and stringifies non-Error throws', async () => {
-    const { server } = await connected({}, (e) => {
+    const { server } = await connected({ concurrency: 2 }, (e) => {
       e.handle('bad.params', async () => {
         throw new NonRetryableError('customer is required');
       });
       e.handle('throws.string', async () => {
-        throw 'just a string'; // eslint-disable-line no-throw-literal
+        throw 'just a string';
       });
     });
     const a = aRun({ handler: 'bad.params' });
     const b = aRun({ handler: 'throws.string' });
-    await server.dispatch([a, b]).catch(() => null);
+    expect((await server.dispatch([a, b])).accepted).toHaveLength(2);
     expect((await resultOf(server, a.runId)).error).toMatchObject({ message: 'customer is required', retryable: false });
     expect((await resultOf(server, b.runId)).error).toEqual({ message: 'just a string', retryable: true });
   });

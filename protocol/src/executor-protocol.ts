@@ -30,9 +30,24 @@ export interface ExecutorHandshake {
   labels: Record<string, string>;
 }
 
-/** Reasons a connection is refused; the socket.io `connect_error` message starts with one. */
+/**
+ * Reasons a connection is refused for good; the socket.io `connect_error` message starts with
+ * one, and an executor should not retry. A message starting with `UNAVAILABLE` means the server
+ * could not check the handshake just now (e.g. its database is down): retry with backoff.
+ */
 export const HANDSHAKE_ERRORS = ['UNAUTHORIZED', 'UNSUPPORTED_PROTOCOL', 'INVALID_HANDSHAKE'] as const;
 export type HandshakeError = (typeof HANDSHAKE_ERRORS)[number];
+export const HANDSHAKE_UNAVAILABLE = 'UNAVAILABLE';
+
+/*
+ * Rules both sides rely on:
+ * - A node keys executors by instanceId and keeps the newest socket of an instance. An executor
+ *   that finds two sockets to one node (a seed URL and an advertised URL can name the same node)
+ *   closes the OLDER one.
+ * - The executor answers a dispatch (its ack) before it sends `run.started.v1` for those runs.
+ * - `{ ok: false }` on a started or logs ack means the server will not take it (unknown run, or
+ *   it already ended): drop it, do not retry.
+ */
 
 export interface ServerNodeRef {
   id: string;

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  config.setListeningPort(port);
   bootLogger.log(`Baton node ${config.nodeId} listening on http://${config.host}:${port} (API /api/v1, docs /api/docs)`);
   // Machine-readable line for tests and scripts that start the server on port 0.
   if (process.env.BATON_PRINT_PORT === '1') console.log(`BATON_LISTENING port=${port}`);

@@ -62,9 +62,11 @@ export function aRun(overrides: Partial<RunDispatch> = {}): RunDispatch {
 export class FakeServer {
   readonly received: Received[] = [];
   readonly handshakes: ExecutorHandshake[] = [];
+  /** Socket ids in the order they connected. */
+  readonly connectionIds: string[] = [];
   authAttempts = 0;
   readonly nodeId: string;
-  readonly token: string;
+  token: string;
   port = 0;
   private http!: HttpServer;
   private io!: Server;
@@ -148,6 +150,7 @@ export class FakeServer {
   }
 
   private onConnection(socket: FakeSocket): void {
+    this.connectionIds.push(socket.id);
     const record = (event: string, msg: unknown) => this.received.push({ event, msg, socketId: socket.id });
     socket.on('run.started.v1', (msg, ack) => (record('run.started.v1', msg), ack({ ok: true })));
     socket.on('run.logs.v1', (msg, ack) => (record('run.logs.v1', msg), ack({ ok: true })));

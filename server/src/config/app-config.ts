@@ -3,14 +3,26 @@ import { CONFIG_VARIABLES, InvalidVariable, type AppConfigValues } from './confi
 
 /** The server's typed configuration, read once at boot and injected where needed. */
 export class AppConfig {
+  private listeningPort: number | null = null;
+
   private constructor(private readonly values: AppConfigValues) {}
+
+  /** Called once the HTTP server listens, so a default ADVERTISE_URL names the real port (PORT may be 0). */
+  setListeningPort(port: number): void {
+    this.listeningPort = port;
+  }
 
   get databaseUrl(): string { return this.values.databaseUrl; }
   get databasePoolSize(): number { return this.values.databasePoolSize; }
   get host(): string { return this.values.host; }
   get port(): number { return this.values.port; }
   get nodeId(): string { return this.values.nodeId; }
-  get advertiseUrl(): string { return this.values.advertiseUrl || `http://${hostname()}:${this.values.port}`; }
+  /** ADVERTISE_URL, else this host (HOST when it names one address) and the port actually listened on. */
+  get advertiseUrl(): string {
+    if (this.values.advertiseUrl) return this.values.advertiseUrl;
+    const host = ['0.0.0.0', '::', ''].includes(this.values.host) ? hostname() : this.values.host;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${this.listeningPort ?? this.values.port}`;
+  }
   get logLevel(): AppConfigValues['logLevel'] { return this.values.logLevel; }
   get migrateOnStart(): boolean { return this.values.migrateOnStart; }
   get bodyLimitBytes(): number { return this.values.bodyLimitBytes; }

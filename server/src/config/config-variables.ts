@@ -108,7 +108,7 @@ export const CONFIG_VARIABLES = {
   nodeId: str('NODE_ID', 'This server node\'s id in the cluster (letters, digits, `._-`). Generated from the host name when unset.', () => `${hostname().slice(0, 40)}-${randomUUID().slice(0, 8)}`, {
     pattern: NODE_ID_PATTERN,
   }),
-  advertiseUrl: str('ADVERTISE_URL', 'URL other nodes and executors use to reach this node. Defaults to `http://<hostname>:<PORT>`.', '', { maxLength: 255 }),
+  advertiseUrl: str('ADVERTISE_URL', 'URL other nodes and executors use to reach this node. Defaults to `http://<HOST, or the host name when HOST is 0.0.0.0>:<the port listened on>`.', '', { maxLength: 255 }),
   logLevel: oneOf('LOG_LEVEL', 'Least severe log level printed.', 'log', ['error', 'warn', 'log', 'debug', 'verbose'] as const),
   migrateOnStart: bool('MIGRATE_ON_START', 'Apply `sql/schema.sql` and pending `sql/migrations/` at start. Turn off when a DBA applies them.', true),
   bodyLimitBytes: int('BODY_LIMIT_BYTES', 'Largest accepted request body.', 1_048_576, 1024, 64 * 1_048_576),

@@ -4,7 +4,8 @@ import net from 'node:net';
 import mysql from 'mysql2/promise';
 import { parseDatabaseUrl } from '../../src/database/database-url.js';
 import { waitFor } from '../support/poll.js';
-import { assertServerBuilt, startServerProcess, stopAll, type ServerProcess } from '../support/server-process.js';
+import { assertBuilt } from '../support/child-process.js';
+import { SERVER_MAIN_PATH, startServerProcess, stopAll, type ServerProcess } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { proxiedDatabaseUrl, startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
@@ -215,7 +216,7 @@ describe('startServerProcess', () => {
   });
 
   it('starts a compiled server node on a free port, which answers /healthz, and kill() ends it', async () => {
-    assertServerBuilt();
+    assertBuilt(SERVER_MAIN_PATH);
     db = await createTestDatabase('proc');
     const proc = await startServerProcess({ databaseUrl: db.url, nodeId: 'tools-node-1' });
     procs.push(proc);

@@ -62,6 +62,7 @@ export async function startTestServer(opts: { label?: string; env?: Record<strin
   const app = await createServerApp({ config, clock: opts.clock, quiet: true });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
+  config.setListeningPort(address.port);
   const url = `http://127.0.0.1:${address.port}`;
   return {
     app,

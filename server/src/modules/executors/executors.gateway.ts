@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayConnection, type OnGatewayDisconnect, type OnGatewayInit } from '@nestjs/websockets';
 import type { Namespace } from 'socket.io';
-import { EXECUTOR_NAMESPACE, type Ack, type ExecutorHandshake, type ResultReply } from '@baton/protocol';
+import { EXECUTOR_NAMESPACE, HANDSHAKE_UNAVAILABLE, type Ack, type ExecutorHandshake, type ResultReply } from '@baton/protocol';
 import type { AppEntity } from '../apps/app.entity.js';
 import { RunReportsService } from '../runs/run-reports.service.js';
 import { ExecutorAuthService, HandshakeRejected } from './executor-auth.service.js';
@@ -38,7 +38,8 @@ export class ExecutorsGateway implements OnGatewayInit, OnGatewayConnection, OnG
           next();
         })
         .catch((error: unknown) => {
-          const message = error instanceof HandshakeRejected ? error.message : 'INVALID_HANDSHAKE: the server could not check the handshake';
+          // A refusal is final; anything else (the database is down) is worth a retry.
+          const message = error instanceof HandshakeRejected ? error.message : `${HANDSHAKE_UNAVAILABLE}: the server could not check the handshake right now`;
           if (!(error instanceof HandshakeRejected)) this.logger.error(`handshake check failed: ${(error as Error).message}`);
           next(new Error(message));
         });

@@ -24,7 +24,7 @@ export class FixedDelaySweeper implements LeaderDuty {
     private readonly planner: RunEndPlanner,
     private readonly clock: Clock,
   ) {
-    this.task = new PeriodicTask(this.name, () => SWEEP_MS, () => this.sweep(), this.logger);
+    this.task = new PeriodicTask(this.name, () => SWEEP_MS, async () => void (await this.sweep()), this.logger);
   }
 
   start(): void {

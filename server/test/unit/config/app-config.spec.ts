@@ -19,6 +19,14 @@ describe('AppConfig.fromEnv', () => {
     expect([c.port, c.migrateOnStart, c.nodeId, c.advertiseUrl]).toEqual([9090, false, 'node-a', 'http://a:9090']);
   });
 
+  it('defaults ADVERTISE_URL to HOST and the port actually listened on', () => {
+    const c = AppConfig.fromEnv({ PORT: '0', HOST: '127.0.0.1' });
+    expect(c.advertiseUrl).toBe('http://127.0.0.1:0');
+    c.setListeningPort(43125);
+    expect(c.advertiseUrl).toBe('http://127.0.0.1:43125');
+    expect(AppConfig.fromEnv({ HOST: '::1', PORT: '81' }).advertiseUrl).toBe('http://[::1]:81');
+  });
+
   it('lists every bad variable in one error', () => {
     let error: unknown;
     try {
