@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     handleSignals: true,
   });
   registerDemoHandlers(executor, { delayMs: intFromEnv('BATON_HANDLER_DELAY_MS', 0) });
+  // One machine-readable line per finished run, for scripts and tests watching the demo.
+  executor.on('run.finished', (run) => console.log(`DEMO_RUN_FINISHED run=${run.runId} attempt=${run.attempt} outcome=${run.outcome}`));
   executor.on('closed', () => {
     console.log('DEMO_EXECUTOR_CLOSED');
     process.exit(0);
