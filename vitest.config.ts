@@ -1,20 +1,39 @@
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
+// SWC, not esbuild: Nest's DI needs emitted decorator metadata.
+const swcPlugin = () => swc.vite({ module: { type: 'es6' } });
+
 // One run over every workspace, so the suite ends with a single summary line.
+// Unit and medium tests run in parallel first (group 0); then the end-to-end files, which start
+// real server and executor processes and measure failover times, run one at a time (group 1),
+// so they do not compete with the rest of the suite for the two cores.
 export default defineConfig({
   test: {
     projects: [
       {
-        // SWC, not esbuild: Nest's DI needs emitted decorator metadata.
-        plugins: [swc.vite({ module: { type: 'es6' } })],
+        plugins: [swcPlugin()],
         test: {
           name: 'server',
           root: './server',
-          include: ['test/**/*.spec.ts'],
+          include: ['test/unit/**/*.spec.ts', 'test/medium/**/*.spec.ts'],
           pool: 'forks',
           testTimeout: 30_000,
           hookTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        plugins: [swcPlugin()],
+        test: {
+          name: 'server-e2e',
+          root: './server',
+          include: ['test/e2e/**/*.spec.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -24,6 +43,7 @@ export default defineConfig({
           include: ['test/**/*.spec.ts'],
           pool: 'forks',
           testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
         },
       },
     ],

@@ -134,6 +134,12 @@ export class ConnectionPool implements ChannelPicker {
         this.logger.warn(`Node ${id} advertises an unusable URL ${JSON.stringify(url)}; not connecting to it`);
         continue;
       }
+      // The node moved (or first advertised an address that was never reachable): follow it.
+      const stale = [...this.conns].find((c) => !c.seed && c.nodeId === id && c.url !== origin && !c.ready);
+      if (stale) {
+        this.logger.info(`Node ${id} now advertises ${origin} instead of ${stale.url}; reconnecting there`);
+        this.retire(stale);
+      }
       // A seed not greeted yet may be this very node: let its hello decide.
       const served = [...this.conns].some((c) => c.nodeId === id || (c.nodeId === null && c.url === origin));
       if (!served) this.open(origin, false, id);

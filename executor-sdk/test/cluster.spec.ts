@@ -44,6 +44,22 @@ describe('several server nodes', () => {
     expect(a.resultsFor(run.runId)).toHaveLength(0);
   });
 
+  it('follows a node whose advertised URL changes (e.g. it first advertised a port it was not listening on)', async () => {
+    let nodeBUrl = 'http://127.0.0.1:1';
+    const { a, b } = await twoNodes((a) => [
+      { id: 'node-a', url: a.url },
+      { id: 'node-b', url: nodeBUrl },
+    ]);
+    const executor = h.executor(a);
+    executor.handle('x', () => null);
+    await executor.start();
+    expect(connectedIds(executor)).toEqual(['node-a']);
+    nodeBUrl = b.url;
+    a.emitToAll('cluster.nodes.v1', { nodes: [{ id: 'node-a', url: a.url }, { id: 'node-b', url: b.url }] });
+    await waitFor(() => connectedIds(executor).length === 2, 'a socket to node-b at its new URL');
+    expect(b.handshakes).toHaveLength(1);
+  });
+
   it('closes the older of two sockets that reach the same node, keeping the one the node registered last', async () => {
     const { a } = await twoNodes((a) => [{ id: 'node-a', url: a.url }]);
     // Two seed URLs, one node.

@@ -17,6 +17,11 @@ export class AppConfig {
   get host(): string { return this.values.host; }
   get port(): number { return this.values.port; }
   get nodeId(): string { return this.values.nodeId; }
+  /** False until the advertised URL is final: PORT=0 without ADVERTISE_URL means "not listening yet". */
+  get advertiseUrlKnown(): boolean {
+    return Boolean(this.values.advertiseUrl) || this.values.port !== 0 || this.listeningPort !== null;
+  }
+
   /** ADVERTISE_URL, else this host (HOST when it names one address) and the port actually listened on. */
   get advertiseUrl(): string {
     if (this.values.advertiseUrl) return this.values.advertiseUrl;

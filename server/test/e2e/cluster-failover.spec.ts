@@ -194,14 +194,17 @@ describe('losing the database', () => {
       const t = rows.map((r) => new Date(r.fire_time).getTime());
       return t.slice(1).filter((v, i) => v - t[i]! > 1000).length;
     };
+    // What the trigger loop planned (trigger types). No executor is online, so the dispatcher
+    // may also skip runs that waited past their misfire threshold; statuses are not asserted here.
     const skipRuns = await runs(skip!);
-    expect(skipRuns.filter((r) => r.status === 'SKIPPED' && r.trigger_type === 'MISFIRE')).toHaveLength(1);
-    expect(gaps(skipRuns.filter((r) => r.status !== 'SKIPPED'))).toBe(1);
+    const skipMisfires = skipRuns.filter((r) => r.trigger_type === 'MISFIRE');
+    expect(skipMisfires.map((r) => r.status)).toEqual(['SKIPPED']);
+    expect(gaps(skipRuns.filter((r) => r.trigger_type === 'CRON')), 'SKIP leaves the outage without regular fires').toBe(1);
     const onceRuns = await runs(once!);
-    expect(onceRuns.filter((r) => r.trigger_type === 'MISFIRE').map((r) => r.status)).toEqual(['SCHEDULED']);
+    expect(onceRuns.filter((r) => r.trigger_type === 'MISFIRE')).toHaveLength(1);
+    expect(gaps(onceRuns.filter((r) => r.trigger_type === 'CRON'))).toBe(1);
     const catchUpRuns = await runs(catchUp!);
     expect(catchUpRuns.filter((r) => r.trigger_type === 'MISFIRE').length).toBeGreaterThanOrEqual(2);
-    expect(catchUpRuns.every((r) => r.status === 'SCHEDULED')).toBe(true);
     expect(gaps(catchUpRuns), 'catch-up leaves no planned second without a run').toBe(0);
   });
 });

@@ -31,8 +31,10 @@ export class NodeHeartbeat implements OnApplicationBootstrap, OnApplicationShutd
     await this.nodes.remove(this.config.nodeId).catch(() => undefined);
   }
 
-  beat(): Promise<void> {
-    return this.nodes.heartbeat({
+  async beat(): Promise<void> {
+    // Executors connect to what nodes advertise; a node on PORT=0 joins once it knows its port.
+    if (!this.config.advertiseUrlKnown) return;
+    await this.nodes.heartbeat({
       id: this.config.nodeId,
       advertiseUrl: this.config.advertiseUrl,
       version: SERVER_VERSION,
