@@ -12,7 +12,7 @@ const sockets: RawSocket[] = [];
 beforeAll(async () => {
   server = await startTestServer({
     label: 'exproto',
-    env: { LEADER_LEASE_TTL_MS: '3000', LEADER_RENEW_INTERVAL_MS: '300', TRIGGER_TICK_MS: '100', DISPATCH_POLL_MS: '50', RECOVERY_INTERVAL_MS: '200', EXECUTOR_HEARTBEAT_INTERVAL_MS: '500', RUN_LEASE_MS: '5000' },
+    env: { LEADER_LEASE_TTL_MS: '3000', LEADER_RENEW_INTERVAL_MS: '300', TRIGGER_TICK_MS: '100', DISPATCH_POLL_MS: '50', RECOVERY_INTERVAL_MS: '200', EXECUTOR_HEARTBEAT_INTERVAL_MS: '500', RUN_LEASE_MS: '5000', RUN_LOG_MAX_BYTES: '2048' },
   });
   app = await newApp(server.api);
 });
@@ -92,6 +92,38 @@ describe('a run over the raw protocol', () => {
     const logs = (await server.api.get<RunLogPage>(`/runs/${d.runId}/logs`)).body;
     expect(logs.chunks.flatMap((c) => c.lines.map((l) => `${c.seq} ${l.level} ${l.message}`))).toEqual(['1 info one', '2 warn two']);
     expect((await server.api.get<RunLogPage>(`/runs/${d.runId}/logs?after=1`)).body.chunks.map((c) => c.seq)).toEqual([2]);
+  });
+
+  it('caps a run\'s log: the batch that crosses RUN_LOG_MAX_BYTES keeps what fits plus a marker, later lines are dropped', async () => {
+    const own = await newApp(server.api);
+    const { socket } = await connect(handshake(own.name, own.token, { handlers: ['chatty'] }));
+    const dispatches = onDispatch(socket, (msg) => ({ accepted: msg.runs.map((r) => r.runId), rejected: [] }));
+    await newJob(server.api, { app: own.name, handler: 'chatty', schedule: { type: 'ONCE', expression: new Date(Date.now() + 300).toISOString() } as never });
+    await waitFor(() => dispatches.length > 0, { message: 'a dispatch' });
+    const runId = dispatches[0]!.runs[0]!.runId;
+    const batch = (seq: number) => ({ runId, attempt: 1, seq, lines: Array.from({ length: 10 }, (_, i) => ({ at: new Date().toISOString(), level: 'info', message: `line ${seq}.${i} ${'x'.repeat(60)}` })) });
+    for (let seq = 1; seq <= 5; seq++) expect(await socket.timeout(5000).emitWithAck('run.logs.v1', batch(seq))).toEqual({ ok: true });
+    const page = (await server.api.get<RunLogPage>(`/runs/${runId}/logs`)).body;
+    const messages = page.chunks.flatMap((c) => c.lines.map((l) => l.message));
+    expect(page.truncated).toBe(true);
+    expect(messages.at(-1)).toMatch(/^log truncated: this run reached RUN_LOG_MAX_BYTES/);
+    expect(messages.filter((m) => m.startsWith('log truncated'))).toHaveLength(1);
+    expect(messages[0]).toMatch(/^line 1\.0 /);
+    expect(JSON.stringify(page.chunks).length).toBeLessThan(2048 + 1024);
+  });
+
+  it('drains an executor: it is told to stop taking runs, and 404 for an instance not connected', async () => {
+    const own = await newApp(server.api);
+    const hs = handshake(own.name, own.token);
+    const { socket } = await connect(hs);
+    const drained = new Promise((resolve) => socket.once('drain.v1', resolve));
+    const res = await server.api.post(`/executors/${hs.instanceId}/drain`);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ instanceId: hs.instanceId, draining: true });
+    await expect(drained).resolves.toEqual({});
+    const missing = await server.api.post('/executors/nobody/drain');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('EXECUTOR_NOT_CONNECTED');
   });
 
   it('refuses malformed messages without changing anything', async () => {

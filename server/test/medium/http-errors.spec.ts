@@ -80,6 +80,12 @@ describe('OpenAPI', () => {
       'get /api/v1/jobs/{job}/next-fire-times',
       'post /api/v1/schedules/preview',
       'get /api/v1/cluster',
+      'get /api/v1/runs',
+      'get /api/v1/runs/{id}',
+      'get /api/v1/runs/{id}/logs',
+      'post /api/v1/runs/{id}/kill',
+      'get /api/v1/executors',
+      'post /api/v1/executors/{instanceId}/drain',
     ];
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => [`${m} ${path}`, op.summary] as const));
     for (const route of expected) {

@@ -14,6 +14,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'APP_NOT_FOUND':
     case 'JOB_NOT_FOUND':
     case 'RUN_NOT_FOUND':
+    case 'EXECUTOR_NOT_CONNECTED':
       return 404;
     case 'APP_NAME_TAKEN':
     case 'APP_HAS_JOBS':

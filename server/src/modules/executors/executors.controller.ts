@@ -1,5 +1,5 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ExecutorInstanceDto } from '@baton/protocol';
 import { ExecutorsService } from './executors.service.js';
@@ -21,5 +21,14 @@ export class ExecutorsController {
   @ApiOperation({ summary: 'Executor instances', description: 'Connected (ONLINE) and recently silent (OFFLINE) instances with their handlers, concurrency and load.' })
   list(@Query() query: ListExecutorsQuery): Promise<ExecutorInstanceDto[]> {
     return this.executors.list(query.app);
+  }
+
+  @Post(':instanceId/drain')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Drain an executor instance', description: 'It stops taking new runs; the ones it is running finish. Until the process restarts.' })
+  @ApiParam({ name: 'instanceId', description: 'The instance id shown by GET /executors.' })
+  @ApiNotFoundResponse({ description: 'EXECUTOR_NOT_CONNECTED' })
+  drain(@Param('instanceId') instanceId: string): { instanceId: string; draining: true } {
+    return this.executors.drain(instanceId);
   }
 }

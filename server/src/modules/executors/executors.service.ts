@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ExecutorInstanceDto } from '@baton/protocol';
+import { DomainError } from '../../common/errors/domain-error.js';
 import { AppsService } from '../apps/apps.service.js';
+import { ExecutorRegistry } from './executor-registry.js';
 import { ExecutorsRepository } from './executors.repository.js';
 
 @Injectable()
@@ -8,7 +10,20 @@ export class ExecutorsService {
   constructor(
     private readonly executors: ExecutorsRepository,
     private readonly apps: AppsService,
+    private readonly registry: ExecutorRegistry,
   ) {}
+
+  /**
+   * Tells an instance to stop taking new runs (before maintenance or a deploy); its running ones
+   * finish. The instance tells every node through its heartbeats, so any node can be asked.
+   */
+  drain(instanceId: string): { instanceId: string; draining: true } {
+    const executor = this.registry.get(instanceId);
+    if (!executor) throw new DomainError('EXECUTOR_NOT_CONNECTED', `Executor instance "${instanceId.slice(0, 64)}" is not connected to this node.`);
+    executor.socket.emit('drain.v1', {});
+    this.registry.setDraining(instanceId);
+    return { instanceId, draining: true };
+  }
 
   async list(appRef: string | undefined): Promise<ExecutorInstanceDto[]> {
     const appId = appRef ? (await this.apps.resolve(appRef)).id : undefined;
