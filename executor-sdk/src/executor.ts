@@ -11,7 +11,8 @@ import { RunManager, type RunFinishedEvent, type RunStartedEvent } from './run-m
 import { SDK_VERSION } from './version.js';
 
 /** How long an unacknowledged message waits before it is sent again. */
-const ACK_TIMEOUT_MS = 30_000;
+/** An unanswered message is sent again after this long (its run's lease is kept alive meanwhile by heartbeats). */
+const ACK_TIMEOUT_MS = 10_000;
 /** close(): how long to wait for the server to acknowledge the last logs and results. */
 const CLOSE_FLUSH_MS = 2_000;
 

@@ -68,6 +68,11 @@ export class Outbox {
     return this.unackedResults.size;
   }
 
+  /** The runs whose result waits for an acknowledgement (their keys). */
+  pendingResultKeys(): string[] {
+    return [...this.unackedResults];
+  }
+
   get isEmpty(): boolean {
     return this.boxes.size === 0;
   }

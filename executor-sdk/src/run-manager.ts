@@ -2,7 +2,7 @@ import type { DispatchMessage, DispatchReply, HeartbeatMessage, LogLine, ResultM
 import { LogBatcher } from './log-batcher.js';
 import type { SdkLogger } from './logger.js';
 import { Lru } from './internal/lru.js';
-import { readDispatch, readKill, runKey } from './internal/messages.js';
+import { parseRunKey, readDispatch, readKill, runKey } from './internal/messages.js';
 import { Waiters } from './internal/waiters.js';
 import type { Channel, Outbox } from './outbox.js';
 import { ProgressThrottle } from './progress-throttle.js';
@@ -107,8 +107,13 @@ export class RunManager {
     for (const run of this.active.values()) run.slot.abort(reason);
   }
 
+  /** What a heartbeat reports: the runs executing, and the finished ones whose result is still on its way. */
   heartbeat(): HeartbeatMessage {
-    return { inFlight: [...this.active.values()].map((r) => ({ runId: r.info.runId, attempt: r.info.attempt })), draining: this.isDraining };
+    return {
+      inFlight: [...this.active.values()].map((r) => ({ runId: r.info.runId, attempt: r.info.attempt })),
+      pendingResults: this.o.outbox.pendingResultKeys().map(parseRunKey),
+      draining: this.isDraining,
+    };
   }
 
   whenIdle(timeoutMs: number): Promise<boolean> {

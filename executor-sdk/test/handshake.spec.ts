@@ -53,7 +53,7 @@ describe('handshake', () => {
     await executor.start();
     expect(executor.instanceId).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor(() => server.of('heartbeat.v1').length > 0, 'a first heartbeat');
-    expect(server.of('heartbeat.v1')[0]).toEqual({ inFlight: [], draining: false });
+    expect(server.of('heartbeat.v1')[0]).toEqual({ inFlight: [], pendingResults: [], draining: false });
   });
 
   it('rejects start() at once with the refusal when the token is wrong, and does not retry', async () => {

@@ -208,9 +208,25 @@ describe('dispatch decisions', () => {
     await server.dispatch([a, b]);
     await waitFor(() => server.of('heartbeat.v1').some((m) => m.inFlight.length === 2), 'a heartbeat with both runs');
     const beat = server.of('heartbeat.v1').find((m) => m.inFlight.length === 2);
-    expect(beat).toEqual({ inFlight: [{ runId: a.runId, attempt: 1 }, { runId: b.runId, attempt: 3 }], draining: false });
+    expect(beat).toEqual({ inFlight: [{ runId: a.runId, attempt: 1 }, { runId: b.runId, attempt: 3 }], pendingResults: [], draining: false });
     hold.open();
     await waitFor(() => server.of('heartbeat.v1').at(-1).inFlight.length === 0, 'an empty heartbeat');
+  });
+
+  it('keeps listing a finished run in heartbeats (pendingResults) until its result is acknowledged', async () => {
+    let acknowledge = false;
+    const server = await h.server({ heartbeatIntervalMs: 100, resultReply: () => (acknowledge ? { accepted: true } : null) });
+    const executor = h.executor(server);
+    executor.handle('quick', () => 'done');
+    await executor.start();
+    const run = aRun({ handler: 'quick' });
+    await server.dispatch([run]);
+    await waitFor(() => server.resultsFor(run.runId).length === 1, 'the result is sent');
+    await waitFor(() => server.of('heartbeat.v1').some((m) => m.inFlight.length === 0 && m.pendingResults?.[0]?.runId === run.runId), 'a heartbeat listing the pending result');
+    // The server finally answers (here: a re-sent result on reconnect is acknowledged).
+    acknowledge = true;
+    server.disconnectAll();
+    await waitFor(() => server.of('heartbeat.v1').at(-1)?.pendingResults?.length === 0, 'no pending result once acknowledged', 15_000);
   });
 });
 

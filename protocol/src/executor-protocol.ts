@@ -169,8 +169,14 @@ export interface ResultReply {
 }
 
 export interface HeartbeatMessage {
-  /** Runs this instance is executing: their leases are extended. */
+  /** Runs this instance is executing: their leases are extended, and they count against its concurrency. */
   inFlight: Array<{ runId: string; attempt: number }>;
+  /**
+   * Runs that finished here whose result the server has not acknowledged yet (it is in the
+   * executor's outbox): their leases are extended too, so a live executor's finished run is
+   * never recovered as LOST while its result is on the way. They do not count against concurrency.
+   */
+  pendingResults?: Array<{ runId: string; attempt: number }>;
   draining: boolean;
 }
 

@@ -71,3 +71,9 @@ function readShard(shard: unknown): { index: number; total: number } {
 
 /** Runs are identified by id and attempt: a new attempt of the same run id is a new execution. */
 export const runKey = (runId: string, attempt: number) => `${runId}#${attempt}`;
+
+/** The inverse of runKey. */
+export function parseRunKey(key: string): { runId: string; attempt: number } {
+  const hash = key.lastIndexOf('#');
+  return { runId: key.slice(0, hash), attempt: Number(key.slice(hash + 1)) };
+}

@@ -13,8 +13,15 @@ export class DatabaseInfo {
  * makes the server end such a transaction, releasing the lock. (MySQL has no equivalent; there
  * the lock goes when the connection does, see docs/operations.md.)
  */
-export async function boundLeaseLockTimes(m: EntityManager, info: DatabaseInfo, seconds: number): Promise<void> {
+export async function withBoundedLeaseLocks<T>(m: EntityManager, info: DatabaseInfo, seconds: number, fn: () => Promise<T>): Promise<T> {
   const s = Math.max(1, Math.ceil(seconds));
   await m.query('SET SESSION innodb_lock_wait_timeout = ?', [s]);
   if (info.flavor === 'mariadb') await m.query('SET SESSION idle_transaction_timeout = ?', [s]);
+  try {
+    return await fn();
+  } finally {
+    // The pooled connection goes on to serve other statements: give them the defaults back.
+    await m.query('SET SESSION innodb_lock_wait_timeout = DEFAULT');
+    if (info.flavor === 'mariadb') await m.query('SET SESSION idle_transaction_timeout = DEFAULT');
+  }
 }

@@ -8,22 +8,11 @@ import { waitFor } from '../support/poll.js';
 import { maxOverlap, runsOfJob } from '../support/runs.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { FAST_CLUSTER_ENV } from '../support/e2e-env.js';
 
 // One real server process and real executor processes (the SDK's demo executor), with short
 // intervals so leases, kills and timeouts play out within seconds.
-const SERVER_ENV = {
-  LEADER_LEASE_TTL_MS: '3000',
-  LEADER_RENEW_INTERVAL_MS: '300',
-  TRIGGER_TICK_MS: '100',
-  TRIGGER_LOOKAHEAD_MS: '1000',
-  DISPATCH_POLL_MS: '50',
-  RECOVERY_INTERVAL_MS: '200',
-  EXECUTOR_HEARTBEAT_INTERVAL_MS: '500',
-  RUN_LEASE_MS: '3000',
-  KILL_GRACE_MS: '1500',
-  DISPATCH_ACK_TIMEOUT_MS: '2000',
-  NODE_HEARTBEAT_INTERVAL_MS: '500',
-};
+const SERVER_ENV = { ...FAST_CLUSTER_ENV, RUN_LEASE_MS: '3000', KILL_GRACE_MS: '1500' };
 
 let db: TestDatabase;
 let server: ServerProcess;
@@ -93,25 +82,31 @@ describe('routing strategies over three live executors', () => {
     const jobs = new Map<string, JobDto>();
     for (const s of strategies) jobs.set(s, await job(app, { routeStrategy: s }));
     const seq = new Map<string, string[]>();
+    const trace: string[] = [];
     for (const [s, j] of jobs) {
       const runs = await finishedRuns(j.id, s === 'RANDOM' ? 10 : 6);
       await api().post(`/jobs/${j.id}/disable`);
-      expect(runs.map((r) => `${r.status} ${r.statusReason ?? ''}`.trim()), s).toEqual(runs.map(() => 'SUCCEEDED'));
+      trace.push(`${s}: ${runs.map((r) => `${e.findIndex((x) => x.instanceId === r.executorId)}/${r.status}/d${r.dispatchCount}`).join(' ')}`);
+      for (const r of runs.filter((x) => x.status !== 'SUCCEEDED')) trace.push(`  run ${r.id}: ${JSON.stringify(r)}`);
       seq.set(s, runs.map((r) => r.executorId!));
     }
+    // On failure, the whole picture: instance index / status / dispatch count of each run.
+    const why = trace.join('\n');
+    if (/\/(?!SUCCEEDED\/)[A-Z_]+\/d/.test(why)) console.log(`ROUTING TRACE\n${why}\nSERVER ERRORS\n${server.output().split('\n').filter((l) => /ERROR|Error/.test(l)).join('\n')}`);
+    expect(why, 'every run SUCCEEDED').not.toMatch(/\/(?!SUCCEEDED\/)[A-Z_]+\/d/);
     const [e1, , e3] = e.map((x) => x.instanceId);
-    expect(new Set(seq.get('FIRST'))).toEqual(new Set([e1]));
-    expect(new Set(seq.get('LAST'))).toEqual(new Set([e3]));
-    expect(new Set(seq.get('FAILOVER'))).toEqual(new Set([e1]));
-    expect(new Set(seq.get('CONSISTENT_HASH')).size).toBe(1);
+    expect(new Set(seq.get('FIRST')), why).toEqual(new Set([e1]));
+    expect(new Set(seq.get('LAST')), why).toEqual(new Set([e3]));
+    expect(new Set(seq.get('FAILOVER')), why).toEqual(new Set([e1]));
+    expect(new Set(seq.get('CONSISTENT_HASH')).size, why).toBe(1);
     for (const s of ['ROUND_ROBIN', 'LEAST_RECENTLY_USED']) {
       const order = seq.get(s)!.slice(0, 6);
-      expect(new Set(order).size, s).toBe(3);
-      expect(order.slice(3), `${s} repeats its cycle`).toEqual(order.slice(0, 3));
+      expect(new Set(order).size, `${s}\n${why}`).toBe(3);
+      expect(order.slice(3), `${s} repeats its cycle\n${why}`).toEqual(order.slice(0, 3));
     }
     const lfu = seq.get('LEAST_FREQUENTLY_USED')!.slice(0, 6);
-    expect(e.map((x) => lfu.filter((id) => id === x.instanceId).length)).toEqual([2, 2, 2]);
-    expect(new Set(seq.get('RANDOM')).size).toBeGreaterThan(1);
+    expect(e.map((x) => lfu.filter((id) => id === x.instanceId).length), why).toEqual([2, 2, 2]);
+    expect(new Set(seq.get('RANDOM')).size, why).toBeGreaterThan(1);
   });
 
   it('BUSYOVER sends each run to an idle executor, never to a busy one', { timeout: 30_000 }, async () => {

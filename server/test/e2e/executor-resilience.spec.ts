@@ -10,19 +10,9 @@ import { startServerProcess, type ServerProcess } from '../support/server-proces
 import { sql } from '../support/sql.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { FAST_CLUSTER_ENV } from '../support/e2e-env.js';
 
-const FAST = {
-  LEADER_LEASE_TTL_MS: '3000',
-  LEADER_RENEW_INTERVAL_MS: '300',
-  TRIGGER_TICK_MS: '100',
-  TRIGGER_LOOKAHEAD_MS: '1000',
-  DISPATCH_POLL_MS: '50',
-  RECOVERY_INTERVAL_MS: '200',
-  EXECUTOR_HEARTBEAT_INTERVAL_MS: '500',
-  DISPATCH_ACK_TIMEOUT_MS: '2000',
-  NODE_HEARTBEAT_INTERVAL_MS: '500',
-  DATABASE_POOL_SIZE: '4',
-};
+const FAST = FAST_CLUSTER_ENV;
 
 const procs: Array<ServerProcess | ExecutorProcess> = [];
 const dbs: TestDatabase[] = [];

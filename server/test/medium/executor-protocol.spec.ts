@@ -126,6 +126,27 @@ describe('a run over the raw protocol', () => {
     expect(missing.body.code).toBe('EXECUTOR_NOT_CONNECTED');
   });
 
+  it('renews the lease of a finished run whose result is on its way (pendingResults), but not of a run the executor does not hold', async () => {
+    const own = await newApp(server.api);
+    const hs = handshake(own.name, own.token, { handlers: ['p'] });
+    const { socket } = await connect(hs);
+    const dispatches = onDispatch(socket, (msg) => ({ accepted: msg.runs.map((r) => r.runId), rejected: [] }));
+    await newJob(server.api, { app: own.name, handler: 'p', schedule: { type: 'ONCE', expression: new Date(Date.now() + 300).toISOString() } as never });
+    await waitFor(() => dispatches.length > 0, { message: 'a dispatch' });
+    const runId = dispatches[0]!.runs[0]!.runId;
+    await socket.timeout(5000).emitWithAck('run.started.v1', { runId, attempt: 1, startedAt: new Date().toISOString() });
+    const lease = async () => Date.parse((await server.api.get<RunDto>(`/runs/${runId}`)).body.leaseUntil!);
+    const before = await lease();
+    await waitFor(async () => {
+      await socket.timeout(5000).emitWithAck('heartbeat.v1', { inFlight: [], pendingResults: [{ runId, attempt: 1 }], draining: false });
+      return (await lease()) > before;
+    }, { message: 'the lease moves forward' });
+    const other = await connect(handshake(own.name, own.token, { handlers: ['p'] }));
+    const held = await lease();
+    await other.socket.timeout(5000).emitWithAck('heartbeat.v1', { inFlight: [{ runId, attempt: 1 }], draining: false });
+    expect(await lease()).toBe(held);
+  });
+
   it('refuses malformed messages without changing anything', async () => {
     const own = await newApp(server.api);
     const { socket } = await connect(handshake(own.name, own.token));

@@ -76,7 +76,7 @@ describe('leader election', () => {
     const live = servers[0]!;
     await sql(db.url, "INSERT INTO scheduler_nodes (id, advertise_url, version, hostname, pid, started_at, last_heartbeat_at) VALUES ('ghost', 'http://x', '0', 'h', 1, '2020-01-01', '2020-01-01')");
     expect((await cluster(live)).nodes.find((n) => n.id === 'ghost')?.alive).toBe(false);
-    await live.app.get(NodePruner).prune();
+    await live.app.get(NodePruner).runOnce();
     expect((await cluster(live)).nodes.map((n) => n.id)).not.toContain('ghost');
   });
 

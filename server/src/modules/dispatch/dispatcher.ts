@@ -3,6 +3,7 @@ import type { DispatchReply, RunDispatch } from '@baton/protocol';
 import { Clock } from '../../common/clock.js';
 import { PeriodicTask } from '../../common/periodic-task.js';
 import { AppConfig } from '../../config/app-config.js';
+import { retryTransient } from '../../database/transient-errors.js';
 import { ExecutorRegistry } from '../executors/executor-registry.js';
 import { RunKiller } from '../executors/run-killer.js';
 import type { RunEntity } from '../runs/run.entity.js';
@@ -227,7 +228,7 @@ export class Dispatcher implements LeaderDuty {
     }
     const now = this.clock.now();
     const accepted = ids.filter((id) => reply.accepted?.includes(id));
-    await this.repo.ack(accepted, instanceId, new Date(now.getTime() + this.config.runLeaseMs), now);
+    await retryTransient(() => this.repo.ack(accepted, instanceId, new Date(now.getTime() + this.config.runLeaseMs), now));
     const refused = (reply.rejected ?? []).filter((r) => ids.includes(r.runId));
     if (refused.some((r) => r.reason === 'DRAINING')) this.registry.setDraining(instanceId);
     for (const reason of new Set(refused.map((r) => r.reason))) {
@@ -244,7 +245,7 @@ export class Dispatcher implements LeaderDuty {
       const stillExcluded = (this.excluded.get(id) ?? []).filter((e) => e.until > now);
       this.excluded.set(id, [...stillExcluded, { instanceId, until: now + EXCLUDE_MS }]);
     }
-    await this.repo.revert(runIds, instanceId, reason, this.clock.now());
+    await retryTransient(() => this.repo.revert(runIds, instanceId, reason, this.clock.now()));
     this.events.runsChanged(runIds);
   }
 

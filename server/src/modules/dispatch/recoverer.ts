@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
-import { PeriodicTask } from '../../common/periodic-task.js';
 import { AppConfig } from '../../config/app-config.js';
 import { RunKiller } from '../executors/run-killer.js';
 import { RunEvents } from '../runs/run-events.js';
 import { RunsRepository } from '../runs/runs.repository.js';
-import { LeaseLostError, type LeaderDuty, type LeaderTerm } from '../scheduler/leader-duty.js';
+import type { LeaderTerm } from '../scheduler/leader-duty.js';
+import { PeriodicDuty } from '../scheduler/periodic-duty.js';
 import { RecoveryRepository } from './recovery.repository.js';
 
 const BATCH = 500;
@@ -17,10 +17,9 @@ const BATCH = 500;
  * (TIMED_OUT); it also (re)sends kill messages for those still within their grace.
  */
 @Injectable()
-export class Recoverer implements LeaderDuty {
+export class Recoverer extends PeriodicDuty {
   readonly name = 'recoverer';
-  private readonly logger = new Logger('Recoverer');
-  private task: PeriodicTask | null = null;
+  protected readonly logger = new Logger('Recoverer');
 
   constructor(
     private readonly recovery: RecoveryRepository,
@@ -29,32 +28,19 @@ export class Recoverer implements LeaderDuty {
     private readonly events: RunEvents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
-
-  start(term: LeaderTerm): void {
-    this.task = new PeriodicTask(this.name, () => this.config.recoveryIntervalMs, () => this.sweepOrStepDown(term), this.logger);
-    this.task.start();
+  ) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    await this.task?.stop();
-    this.task = null;
+  protected intervalMs(): number {
+    return this.config.recoveryIntervalMs;
   }
 
   /** One sweep; public so tests drive it. */
-  async sweep(term: Pick<LeaderTerm, 'nodeId' | 'epoch'>): Promise<void> {
+  async runOnce(term: Pick<LeaderTerm, 'nodeId' | 'epoch'>): Promise<void> {
     await this.recoverExpiredLeases(term);
     await this.enforceKills(term);
     await this.enforceTimeouts(term);
-  }
-
-  private async sweepOrStepDown(term: LeaderTerm): Promise<void> {
-    try {
-      await this.sweep(term);
-    } catch (error) {
-      if (error instanceof LeaseLostError) term.reportLost(error.message);
-      else throw error;
-    }
   }
 
   private async recoverExpiredLeases(term: Pick<LeaderTerm, 'nodeId' | 'epoch'>): Promise<void> {

@@ -70,8 +70,11 @@ export function parseResult(m: unknown): ResultMessage | null {
   return m as unknown as ResultMessage;
 }
 
+const runRefs = (v: unknown): v is HeartbeatMessage['inFlight'] => Array.isArray(v) && v.length <= 100_000 && v.every((r) => isObj(r) && runRef(r));
+
 export function parseHeartbeat(m: unknown): HeartbeatMessage | null {
-  if (!isObj(m) || !Array.isArray(m.inFlight) || m.inFlight.length > 100_000) return null;
-  if (!m.inFlight.every((r) => isObj(r) && runRef(r))) return null;
-  return { inFlight: m.inFlight as HeartbeatMessage['inFlight'], draining: m.draining === true };
+  if (!isObj(m) || !runRefs(m.inFlight)) return null;
+  const pending = m.pendingResults ?? [];
+  if (!runRefs(pending)) return null;
+  return { inFlight: m.inFlight, pendingResults: pending, draining: m.draining === true };
 }

@@ -1,34 +1,28 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
-import { PeriodicTask } from '../../common/periodic-task.js';
 import { AppConfig } from '../../config/app-config.js';
-import type { LeaderDuty } from '../scheduler/leader-duty.js';
+import { PeriodicDuty } from '../scheduler/periodic-duty.js';
 import { ExecutorsRepository } from './executors.repository.js';
 
 /** Leader duty: executor instances that stopped heartbeating go OFFLINE, and are forgotten later. */
 @Injectable()
-export class ExecutorReaper implements LeaderDuty {
+export class ExecutorReaper extends PeriodicDuty {
   readonly name = 'executor-reaper';
-  private readonly logger = new Logger('ExecutorReaper');
-  private readonly task: PeriodicTask;
+  protected readonly logger = new Logger('ExecutorReaper');
 
   constructor(
     private readonly executors: ExecutorsRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
-    this.task = new PeriodicTask(this.name, () => Math.max(500, config.executorExpiryMs / 3), () => this.reap(), this.logger);
+    super();
   }
 
-  start(): void {
-    this.task.start();
+  protected intervalMs(): number {
+    return Math.max(500, this.config.executorExpiryMs / 3);
   }
 
-  stop(): Promise<void> {
-    return this.task.stop();
-  }
-
-  async reap(): Promise<void> {
+  async runOnce(): Promise<void> {
     const now = this.clock.now().getTime();
     await this.executors.markSilentOffline(new Date(now - this.config.executorExpiryMs), new Date(now));
     await this.executors.deleteSilentSince(new Date(now - 10 * this.config.executorExpiryMs));

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FinalRunStatus, HeartbeatMessage, LogsMessage, ProgressMessage, ResultMessage, ResultReply, StartedMessage } from '@baton/protocol';
 import { Clock } from '../../common/clock.js';
+import { retryTransient } from '../../database/transient-errors.js';
 import { AppConfig } from '../../config/app-config.js';
 import { RunEvents } from './run-events.js';
 import { RunLogsRepository } from './run-logs.repository.js';
@@ -24,7 +25,7 @@ export class RunReportsService {
 
   async started(msg: StartedMessage): Promise<boolean> {
     const now = this.clock.now();
-    const ok = await this.runs.markStarted(msg.runId, msg.attempt, safeDate(msg.startedAt, now), this.leaseFrom(now), now);
+    const ok = await retryTransient(() => this.runs.markStarted(msg.runId, msg.attempt, safeDate(msg.startedAt, now), this.leaseFrom(now), now));
     if (ok) this.events.runsChanged([msg.runId]);
     return ok;
   }
@@ -34,36 +35,29 @@ export class RunReportsService {
   }
 
   async logs(msg: LogsMessage): Promise<boolean> {
-    const outcome = await this.runLogs.append(msg.runId, msg.seq, msg.lines, this.config.runLogMaxBytes, this.clock.now());
+    const outcome = await retryTransient(() => this.runLogs.append(msg.runId, msg.seq, msg.lines, this.config.runLogMaxBytes, this.clock.now()));
     return outcome !== 'no-run';
   }
 
-  /** Heartbeat: renew the leases of the runs the executor still has. */
+  /** Heartbeat: renew the leases of the runs the executor still has, running or with a result on its way. */
   async heartbeat(executorId: string, msg: HeartbeatMessage): Promise<void> {
-    await this.runs.extendLeases(
-      executorId,
-      msg.inFlight.map((r) => r.runId),
-      this.leaseFrom(this.clock.now()),
-    );
+    const held = [...msg.inFlight, ...(msg.pendingResults ?? [])].map((r) => r.runId);
+    await retryTransient(() => this.runs.extendLeases(executorId, held, this.leaseFrom(this.clock.now())));
   }
 
   async result(msg: ResultMessage): Promise<ResultReply> {
     const now = this.clock.now();
     const status: FinalRunStatus = msg.outcome;
-    const won = await this.runs.finish(
-      msg.runId,
-      msg.attempt,
-      {
-        status,
-        finishedAt: safeDate(msg.finishedAt, now),
-        startedAt: msg.startedAt ? safeDate(msg.startedAt, now) : null,
-        result: status === 'SUCCEEDED' ? this.capJson(msg.result ?? null) : null,
-        errorMessage: msg.error ? this.capText(msg.error.message) : null,
-        errorStack: msg.error?.stack ? this.capText(msg.error.stack) : null,
-        reason: msg.handlerIgnoredAbort ? 'the handler ignored the abort signal and was abandoned after the grace period' : null,
-      },
-      now,
-    );
+    const finish = {
+      status,
+      finishedAt: safeDate(msg.finishedAt, now),
+      startedAt: msg.startedAt ? safeDate(msg.startedAt, now) : null,
+      result: status === 'SUCCEEDED' ? this.capJson(msg.result ?? null) : null,
+      errorMessage: msg.error ? this.capText(msg.error.message) : null,
+      errorStack: msg.error?.stack ? this.capText(msg.error.stack) : null,
+      reason: msg.handlerIgnoredAbort ? 'the handler ignored the abort signal and was abandoned after the grace period' : null,
+    };
+    const won = await retryTransient(() => this.runs.finish(msg.runId, msg.attempt, finish, now));
     const run = await this.runs.findById(msg.runId);
     if (won && run) {
       await this.events.runEnded(run);

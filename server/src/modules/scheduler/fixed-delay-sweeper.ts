@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../common/clock.js';
-import { PeriodicTask } from '../../common/periodic-task.js';
-import type { LeaderDuty } from './leader-duty.js';
+import { PeriodicDuty } from './periodic-duty.js';
 import { RunEndPlanner } from './run-end-planner.js';
 
 const SWEEP_MS = 30_000;
@@ -14,28 +13,23 @@ const SWEEP_MS = 30_000;
  * run's end (or now).
  */
 @Injectable()
-export class FixedDelaySweeper implements LeaderDuty {
+export class FixedDelaySweeper extends PeriodicDuty {
   readonly name = 'fixed-delay-sweeper';
-  private readonly logger = new Logger('FixedDelaySweeper');
-  private readonly task: PeriodicTask;
+  protected readonly logger = new Logger('FixedDelaySweeper');
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly planner: RunEndPlanner,
     private readonly clock: Clock,
   ) {
-    this.task = new PeriodicTask(this.name, () => SWEEP_MS, async () => void (await this.sweep()), this.logger);
+    super();
   }
 
-  start(): void {
-    this.task.start();
+  protected intervalMs(): number {
+    return SWEEP_MS;
   }
 
-  stop(): Promise<void> {
-    return this.task.stop();
-  }
-
-  async sweep(): Promise<number> {
+  async runOnce(): Promise<number> {
     // next_fire_at IS NULL goes through idx_jobs_due; the NOT EXISTS through idx_runs_job_status.
     const stuck: Array<{ id: string; last_end: Date | null }> = await this.dataSource.query(
       `SELECT j.id, (SELECT MAX(r.finished_at) FROM runs r WHERE r.job_id = j.id) AS last_end

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { boundLeaseLockTimes, DatabaseInfo } from '../../database/database-info.js';
+import { DatabaseInfo, withBoundedLeaseLocks } from '../../database/database-info.js';
 
 const LEASE = 'leader';
 
@@ -31,8 +31,7 @@ export class LeaderLeaseRepository {
 
   /** Renews our live lease, takes an expired or free one (with a new epoch), or reports the holder. */
   claim(nodeId: string, ttlMs: number): Promise<ClaimOutcome> {
-    return this.dataSource.transaction(async (m) => {
-      await boundLeaseLockTimes(m, this.info, ttlMs / 3000);
+    return this.dataSource.transaction((m) => withBoundedLeaseLocks(m, this.info, ttlMs / 3000, async () => {
       const rows: Array<{ holder: string | null; epoch: string; live: number }> = await m.query(
         'SELECT holder, epoch, (expires_at IS NOT NULL AND expires_at > NOW(3)) AS live FROM scheduler_lease WHERE name = ? FOR UPDATE',
         [LEASE],
@@ -48,7 +47,7 @@ export class LeaderLeaseRepository {
       // Free or expired (even if it was ours): a new term, so duties of the old one cannot mix in.
       await m.query(`UPDATE scheduler_lease SET holder = ?, epoch = epoch + 1, acquired_at = NOW(3), expires_at = ${expiresAt} WHERE name = ?`, [nodeId, ttlMs * 1000, LEASE]);
       return { kind: 'acquired', epoch: (BigInt(row.epoch) + 1n).toString() };
-    });
+    }));
   }
 
   /** Gives the lease up at once (graceful shutdown), only if it is still ours in that term. */

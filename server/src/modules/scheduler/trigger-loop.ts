@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
-import { PeriodicTask } from '../../common/periodic-task.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { JobEntity } from '../jobs/job.entity.js';
 import { compileSchedule, type CompiledSchedule } from '../schedules/core/schedule.js';
 import { planFires, type FirePlan } from './fire-planner.js';
-import { LeaseLostError, type LeaderDuty, type LeaderTerm } from './leader-duty.js';
+import type { LeaderTerm } from './leader-duty.js';
+import { PeriodicDuty } from './periodic-duty.js';
 import { TriggerRepository, type JobFirePlan } from './trigger.repository.js';
 
 export interface TickResult {
@@ -25,26 +25,25 @@ const MAX_BATCHES_PER_TICK = 50;
  * SCHEDULED until the dispatcher sends them at their planned time.
  */
 @Injectable()
-export class TriggerLoop implements LeaderDuty {
+export class TriggerLoop extends PeriodicDuty {
   readonly name = 'trigger-loop';
-  private readonly logger = new Logger('TriggerLoop');
+  protected readonly logger = new Logger('TriggerLoop');
   private readonly schedules = new Map<string, CompiledSchedule>();
-  private task: PeriodicTask | null = null;
 
   constructor(
     private readonly triggers: TriggerRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
-
-  start(term: LeaderTerm): void {
-    this.task = new PeriodicTask(this.name, () => this.config.triggerTickMs, () => this.tickOrStepDown(term), this.logger);
-    this.task.start();
+  ) {
+    super();
   }
 
-  async stop(): Promise<void> {
-    await this.task?.stop();
-    this.task = null;
+  protected intervalMs(): number {
+    return this.config.triggerTickMs;
+  }
+
+  runOnce(term: Pick<LeaderTerm, 'nodeId' | 'epoch'>): Promise<TickResult> {
+    return this.tick(term);
   }
 
   /** One pass over the due jobs, fenced by `term`. Public so tests drive it with a fake clock. */
@@ -63,15 +62,6 @@ export class TriggerLoop implements LeaderDuty {
       if (due.length < this.config.triggerBatchSize || result.committedJobs === 0) break;
     }
     return total;
-  }
-
-  private async tickOrStepDown(term: LeaderTerm): Promise<void> {
-    try {
-      await this.tick(term);
-    } catch (error) {
-      if (error instanceof LeaseLostError) term.reportLost(error.message);
-      else throw error;
-    }
   }
 
   private planJob(job: JobEntity, now: Date): JobFirePlan {

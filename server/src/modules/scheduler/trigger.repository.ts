@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
-import { boundLeaseLockTimes, DatabaseInfo } from '../../database/database-info.js';
+import { DatabaseInfo, withBoundedLeaseLocks } from '../../database/database-info.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import type { FirePlan } from './fire-planner.js';
 import { assertLeaseHeld } from './lease-fence.js';
@@ -64,15 +64,16 @@ export class TriggerRepository {
    * unique (job, fire_time, shard) key makes a second insert of a fire a no-op.
    */
   commit(term: { nodeId: string; epoch: string }, plans: JobFirePlan[], now: Date): Promise<CommitResult> {
-    return this.dataSource.transaction(async (m) => {
-      await boundLeaseLockTimes(m, this.info, this.config.leaderLeaseTtlMs / 3000);
-      await assertLeaseHeld(m, term);
-      const applied: JobFirePlan[] = [];
-      for (const p of plans) if (await advanceJob(m, p, now)) applied.push(p);
-      const rows = applied.flatMap((p) => runRows(p, term.epoch, now));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRuns(m, rows.slice(i, i + INSERT_CHUNK));
-      return { committedJobs: applied.length, insertedRuns: rows.length };
-    });
+    return this.dataSource.transaction((m) =>
+      withBoundedLeaseLocks(m, this.info, this.config.leaderLeaseTtlMs / 3000, async () => {
+        await assertLeaseHeld(m, term);
+        const applied: JobFirePlan[] = [];
+        for (const p of plans) if (await advanceJob(m, p, now)) applied.push(p);
+        const rows = applied.flatMap((p) => runRows(p, term.epoch, now));
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRuns(m, rows.slice(i, i + INSERT_CHUNK));
+        return { committedJobs: applied.length, insertedRuns: rows.length };
+      }),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { AppDto, AppWithTokenDto, CreateAppRequest, UpdateAppRequest } from '@baton/protocol';
+import { PageQuery } from '../../../common/http/page.query.js';
 
 export const APP_NAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
@@ -41,21 +41,8 @@ export class RotateTokenBody {
   graceMs?: number;
 }
 
-export class ListAppsQuery {
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  cursor?: string;
-
-  @ApiPropertyOptional({ description: 'Page size, 1-200 (default 50).' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-}
+/** Apps are few; the list takes only the paging fields. */
+export class ListAppsQuery extends PageQuery {}
 
 export class AppView implements AppDto {
   @ApiProperty({ description: '64-bit id as a decimal string.' }) id: string;

@@ -20,6 +20,7 @@ import {
 import { BLOCK_STRATEGIES, ROUTE_STRATEGIES, SCHEDULE_TYPES, type BlockStrategy, type CopyJobRequest, type CreateJobRequest, type RouteStrategy, type ScheduleType } from '@baton/protocol';
 import { ScheduleBody } from '../../schedules/dto/schedule.dto.js';
 import { ChildJobBody, DAY_MS, MAX_CHILDREN, MisfireBody, RetryBody } from './job-settings.dto.js';
+import { PageQuery } from '../../../common/http/page.query.js';
 
 export const JOB_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 export const HANDLER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,127}$/;
@@ -141,7 +142,7 @@ export class CopyJobBody implements CopyJobRequest {
   enabled?: boolean;
 }
 
-export class ListJobsQuery {
+export class ListJobsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only jobs of this app (name or id).' })
   @IsOptional()
   @IsString()
@@ -163,18 +164,4 @@ export class ListJobsQuery {
   @IsString()
   @MaxLength(128)
   q?: string;
-
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  cursor?: string;
-
-  @ApiPropertyOptional({ description: 'Page size, 1-200 (default 50).' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }

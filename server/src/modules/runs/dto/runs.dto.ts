@@ -2,8 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { RUN_STATUSES, TRIGGER_TYPES, type RunStatus, type TriggerType } from '@baton/protocol';
+import { PageQuery } from '../../../common/http/page.query.js';
 
-export class ListRunsQuery {
+export class ListRunsQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Only runs of this job (id or app:name).' })
   @IsOptional()
   @IsString()
@@ -25,20 +26,6 @@ export class ListRunsQuery {
   @IsOptional()
   @IsIn(TRIGGER_TYPES, { message: `triggerType must be one of ${TRIGGER_TYPES.join(', ')}` })
   triggerType?: TriggerType;
-
-  @ApiPropertyOptional({ description: 'nextCursor from the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(128)
-  cursor?: string;
-
-  @ApiPropertyOptional({ description: 'Page size, 1-200 (default 50).' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }
 
 export class RunLogsQuery {
