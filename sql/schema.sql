@@ -129,6 +129,8 @@ CREATE TABLE runs (
   result MEDIUMTEXT NULL,
   error_message TEXT NULL,
   error_stack TEXT NULL,
+  -- 0 when the handler threw NonRetryableError: no further attempts
+  retryable TINYINT NOT NULL DEFAULT 1,
   -- the last attempt failed: shows in the dead-letter list
   dead TINYINT NOT NULL DEFAULT 0,
   log_seq INT UNSIGNED NOT NULL DEFAULT 0,
@@ -140,6 +142,8 @@ CREATE TABLE runs (
   UNIQUE KEY uq_runs_fire (job_id, fire_time, shard_index),
   -- trigger API: the same idempotency key for the same job returns the same run
   UNIQUE KEY uq_runs_idempotency (job_id, idempotency_key),
+  -- retries: attempt N of a chain (and shard) is inserted once, however often its predecessor's end is seen
+  UNIQUE KEY uq_runs_attempt (root_run_id, attempt, shard_index),
   -- dispatcher outbox: WHERE status = 'SCHEDULED' AND scheduled_at <= :until ORDER BY scheduled_at
   KEY idx_runs_outbox (status, scheduled_at),
   -- recoverer: WHERE status IN ('DISPATCHED','RUNNING') AND lease_until < :cutoff
@@ -152,8 +156,6 @@ CREATE TABLE runs (
   KEY idx_runs_app (app_id, id),
   -- all runs in one status, keyset: WHERE status = ? AND id < :cursor ORDER BY id DESC
   KEY idx_runs_status (status, id),
-  -- attempt chain: WHERE root_run_id = ?
-  KEY idx_runs_root (root_run_id),
   -- children of a run: WHERE parent_run_id = ?
   KEY idx_runs_parent (parent_run_id),
   -- dead letters: WHERE dead = 1 AND id < :cursor ORDER BY id DESC

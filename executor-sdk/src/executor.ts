@@ -10,7 +10,6 @@ import type { Handler } from './run-context.js';
 import { RunManager, type RunFinishedEvent, type RunStartedEvent } from './run-manager.js';
 import { SDK_VERSION } from './version.js';
 
-/** How long an unacknowledged message waits before it is sent again. */
 /** An unanswered message is sent again after this long (its run's lease is kept alive meanwhile by heartbeats). */
 const ACK_TIMEOUT_MS = 10_000;
 /** close(): how long to wait for the server to acknowledge the last logs and results. */

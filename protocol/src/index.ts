@@ -7,3 +7,4 @@ export * from './api/schedules.js';
 export * from './api/cluster.js';
 export * from './executor-protocol.js';
 export * from './api/runs.js';
+export * from './api/triggers.js';

@@ -6,6 +6,7 @@ import { AppsModule } from './modules/apps/apps.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
 import { RunsApiModule } from './modules/runs/runs-api.module.js';
+import { TriggersModule } from './modules/triggers/triggers.module.js';
 import { SchedulerModule } from './modules/scheduler/scheduler.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
 
@@ -36,7 +37,7 @@ export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), HealthModule, AppsModule, SchedulesModule, JobsModule, SchedulerModule, RunsApiModule],
+      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), HealthModule, AppsModule, SchedulesModule, JobsModule, SchedulerModule, RunsApiModule, TriggersModule],
     };
   }
 }

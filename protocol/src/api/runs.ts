@@ -21,7 +21,8 @@ export interface RunDto {
   dispatchCount: number;
   progress: number | null;
   result: unknown;
-  error: { message: string; stack: string | null } | null;
+  error: { message: string; stack: string | null; retryable: boolean } | null;
+  /** The last attempt failed: the run is in the dead-letter list. */
   dead: boolean;
   /** Every step of the run's path, null until reached. */
   createdAt: string;

@@ -3,7 +3,15 @@ import type { DatabaseFlavor } from './migrator.js';
 
 /** Facts about the connected database that a repository may need to pick its SQL. */
 export class DatabaseInfo {
-  constructor(readonly flavor: DatabaseFlavor) {}
+  constructor(
+    readonly flavor: DatabaseFlavor,
+    /**
+     * innodb_autoinc_lock_mode 0 or 1: one multi-row INSERT gets consecutive ids, so the ids of a
+     * batch follow from the first. Mode 2 (MySQL 8's default) may interleave them with other
+     * inserts, and batches must learn their ids another way.
+     */
+    readonly consecutiveBatchIds: boolean,
+  ) {}
 }
 
 /**

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { createDataSource } from './data-source.js';
 import { DatabaseInfo } from './database-info.js';
-import { detectFlavor, migrateDatabase } from './migrator.js';
+import { inspectServer, migrateDatabase } from './migrator.js';
 
 /** Provides the migrated, connected DataSource to the repositories. */
 @Global()
@@ -20,7 +20,8 @@ export class DatabaseModule implements OnApplicationShutdown {
           inject: [AppConfig],
           useFactory: async (config: AppConfig) => {
             if (config.migrateOnStart) await migrateDatabase(config.databaseUrl);
-            return new DatabaseInfo(await detectFlavor(config.databaseUrl));
+            const server = await inspectServer(config.databaseUrl);
+            return new DatabaseInfo(server.flavor, server.autoIncLockMode !== 2);
           },
         },
         {

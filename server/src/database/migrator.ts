@@ -38,11 +38,17 @@ export async function migrateDatabase(databaseUrl: string, dir = sqlDir(), logge
 
 /** MySQL or MariaDB: TypeORM reads their catalogs differently, so it must be told which. */
 export async function detectFlavor(databaseUrl: string): Promise<DatabaseFlavor> {
+  return (await inspectServer(databaseUrl)).flavor;
+}
+
+/** The server's flavor and the settings repositories depend on. */
+export async function inspectServer(databaseUrl: string): Promise<{ flavor: DatabaseFlavor; autoIncLockMode: number }> {
   const { database: _database, ...server } = parseDatabaseUrl(databaseUrl);
   const conn = await mysql.createConnection(server);
   try {
-    const [rows] = await conn.query('SELECT VERSION() AS v');
-    return /mariadb/i.test(String((rows as Array<{ v: string }>)[0]?.v)) ? 'mariadb' : 'mysql';
+    const [rows] = await conn.query('SELECT VERSION() AS v, @@innodb_autoinc_lock_mode AS m');
+    const row = (rows as Array<{ v: string; m: number }>)[0]!;
+    return { flavor: /mariadb/i.test(String(row.v)) ? 'mariadb' : 'mysql', autoIncLockMode: Number(row.m) };
   } finally {
     await conn.end();
   }

@@ -168,6 +168,6 @@ describe('a run over the raw protocol', () => {
     const kill = await server.api.post(`/runs/${runId}/kill`);
     expect(kill.status).toBe(409);
     expect(kill.body).toMatchObject({ code: 'RUN_ALREADY_FINISHED', details: { status: 'FAILED' } });
-    expect((await server.api.get<RunDto>(`/runs/${runId}`)).body.error).toEqual({ message: 'boom', stack: 'at x' });
+    expect((await server.api.get<RunDto>(`/runs/${runId}`)).body.error).toEqual({ message: 'boom', stack: 'at x', retryable: true });
   });
 });

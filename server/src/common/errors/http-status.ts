@@ -22,6 +22,9 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'VERSION_CONFLICT':
     case 'JOB_HAS_PARENTS':
     case 'RUN_ALREADY_FINISHED':
+    case 'RUN_NOT_RETRYABLE':
+    case 'IDEMPOTENCY_CONFLICT':
+    case 'RUN_ALREADY_STARTED':
       return 409;
     case 'JOB_DEPENDENCY_CYCLE':
       return 422;

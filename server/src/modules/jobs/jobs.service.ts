@@ -57,7 +57,7 @@ export class JobsService {
     const outcome = await this.jobs.insert(job, children);
     if (outcome.kind === 'app-missing') throw appNotFound(body.app);
     if (outcome.kind === 'name-taken') throw jobNameTaken(jobKey(app.name, body.name));
-    return this.getById(outcome.id);
+    return this.get(outcome.id);
   }
 
   async list(query: ListJobsQuery): Promise<Page<JobDto>> {
@@ -107,7 +107,7 @@ export class JobsService {
       if (!current) throw jobNotFound(ref);
       throw jobVersionConflict(key, body.version, current.version);
     }
-    return this.getById(job.id);
+    return this.get(job.id);
   }
 
   async setEnabled(ref: string, enabled: boolean): Promise<JobDto> {
@@ -115,7 +115,7 @@ export class JobsService {
     const nextFireAt = enabled ? this.schedules.firstFireAt(this.schedules.compileLive({ type: job.scheduleType, expression: job.scheduleExpr, timezone: job.timezone })) : null;
     // Already in that state: nothing changes, and the answer is the same (idempotent).
     await this.jobs.setEnabled(job.id, enabled, nextFireAt, this.clock.now());
-    return this.getById(job.id);
+    return this.get(job.id);
   }
 
   async copy(ref: string, body: CopyJobBody): Promise<JobDto> {
@@ -179,10 +179,6 @@ export class JobsService {
       edges.push({ childJobId: job.id, triggerOn: child.on });
     }
     return edges;
-  }
-
-  private async getById(id: string): Promise<JobDto> {
-    return this.get(id);
   }
 
   private async keyOf(job: JobEntity): Promise<string> {

@@ -55,6 +55,7 @@ export class RunReportsService {
       result: status === 'SUCCEEDED' ? this.capJson(msg.result ?? null) : null,
       errorMessage: msg.error ? this.capText(msg.error.message) : null,
       errorStack: msg.error?.stack ? this.capText(msg.error.stack) : null,
+      retryable: msg.error?.retryable !== false,
       reason: msg.handlerIgnoredAbort ? 'the handler ignored the abort signal and was abandoned after the grace period' : null,
     };
     const won = await retryTransient(() => this.runs.finish(msg.runId, msg.attempt, finish, now));

@@ -11,7 +11,7 @@ import { FlagColumn, IdColumn, RefColumn, TimeColumn, UIntColumn, VarcharColumn 
 @Index('idx_runs_job_status', ['jobId', 'status', 'id'])
 @Index('idx_runs_app', ['appId', 'id'])
 @Index('idx_runs_status', ['status', 'id'])
-@Index('idx_runs_root', ['rootRunId'])
+@Index('uq_runs_attempt', ['rootRunId', 'attempt', 'shardIndex'], { unique: true })
 @Index('idx_runs_parent', ['parentRunId'])
 @Index('idx_runs_dead', ['dead', 'id'])
 @Index('idx_runs_created', ['createdAt'])
@@ -45,6 +45,7 @@ export class RunEntity {
   @Column({ type: 'mediumtext', nullable: true }) result: string | null;
   @Column({ type: 'text', nullable: true }) errorMessage: string | null;
   @Column({ type: 'text', nullable: true }) errorStack: string | null;
+  @FlagColumn(true) retryable: boolean;
   @FlagColumn(false) dead: boolean;
   @UIntColumn({ default: 0 }) logSeq: number;
   @UIntColumn({ default: 0 }) logBytes: number;

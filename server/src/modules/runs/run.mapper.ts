@@ -21,7 +21,7 @@ export function toRunDto(run: RunEntity, jobKey: string | null): RunDto {
     dispatchCount: run.dispatchCount,
     progress: run.progress,
     result: run.result === null ? null : (JSON.parse(run.result) as unknown),
-    error: run.errorMessage === null ? null : { message: run.errorMessage, stack: run.errorStack },
+    error: run.errorMessage === null ? null : { message: run.errorMessage, stack: run.errorStack, retryable: run.retryable },
     dead: run.dead,
     createdAt: run.createdAt.toISOString(),
     scheduledAt: run.scheduledAt.toISOString(),

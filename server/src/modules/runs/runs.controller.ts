@@ -1,7 +1,8 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Page, RunDto, RunLogPage } from '@baton/protocol';
-import { ListRunsQuery, RunLogsQuery } from './dto/runs.dto.js';
+import { GetRunQuery, ListRunsQuery, RunLogsQuery } from './dto/runs.dto.js';
 import { RunsService } from './runs.service.js';
 
 const RUN_PARAM = { name: 'id', description: 'The run id (decimal string).' };
@@ -18,11 +19,24 @@ export class RunsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a run', description: 'Status, every timestamp of its path (scheduled, dispatched, acknowledged, started, finished), result or error.' })
+  @ApiOperation({
+    summary: 'Get a run',
+    description: 'Status, every timestamp of its path (scheduled, dispatched, acknowledged, started, finished), result or error. With `waitMs`, waits (up to 60 s) until the run has ended.',
+  })
   @ApiParam(RUN_PARAM)
   @ApiNotFoundResponse({ description: 'RUN_NOT_FOUND' })
-  get(@Param('id') id: string): Promise<RunDto> {
-    return this.runs.get(id);
+  get(@Param('id') id: string, @Query() query: GetRunQuery, @Req() req: Request): Promise<RunDto> {
+    if (!query.waitMs) return this.runs.get(id);
+    return this.runs.getWhenFinal(id, query.waitMs, () => req.socket.destroyed);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a run that has not started', description: 'A SCHEDULED run (waiting for its time or an executor) ends CANCELLED and never starts. A run already sent gets 409 RUN_ALREADY_STARTED: kill it instead.' })
+  @ApiParam(RUN_PARAM)
+  @ApiConflictResponse({ description: 'RUN_ALREADY_STARTED or RUN_ALREADY_FINISHED' })
+  cancel(@Param('id') id: string): Promise<RunDto> {
+    return this.runs.cancel(id);
   }
 
   @Get(':id/logs')

@@ -11,6 +11,7 @@ export interface RunFilter {
   triggerType?: TriggerType;
   dead?: boolean;
   rootRunId?: string;
+  afterId?: string;
 }
 
 export interface Finish {
@@ -20,6 +21,8 @@ export interface Finish {
   result?: string | null;
   errorMessage?: string | null;
   errorStack?: string | null;
+  /** false when the handler said not to retry (NonRetryableError). */
+  retryable?: boolean;
   reason?: string | null;
 }
 
@@ -47,6 +50,7 @@ export class RunsRepository {
     if (filter.triggerType) q.andWhere('r.trigger_type = :triggerType', { triggerType: filter.triggerType });
     if (filter.dead !== undefined) q.andWhere('r.dead = :dead', { dead: filter.dead ? 1 : 0 });
     if (filter.rootRunId) q.andWhere('(r.root_run_id = :root OR r.id = :root)', { root: filter.rootRunId });
+    if (filter.afterId) q.andWhere('r.id > :afterId', { afterId: filter.afterId });
     if (beforeId) q.andWhere('r.id < :beforeId', { beforeId });
     return q.getMany();
   }
@@ -64,10 +68,10 @@ export class RunsRepository {
   /** Any active status → a final one, once: the affected-row count says whether this call won. */
   async finish(runId: string, attempt: number, f: Finish, now: Date): Promise<boolean> {
     const r = await this.dataSource.query(
-      `UPDATE runs SET status = ?, finished_at = ?, started_at = COALESCE(started_at, ?), result = ?, error_message = ?, error_stack = ?,
+      `UPDATE runs SET status = ?, finished_at = ?, started_at = COALESCE(started_at, ?), result = ?, error_message = ?, error_stack = ?, retryable = ?,
               status_reason = COALESCE(?, status_reason), progress = IF(? = 'SUCCEEDED', 100, progress), lease_until = NULL, updated_at = ?
         WHERE id = ? AND attempt = ? AND status IN (${fromList(f.status)})`,
-      [f.status, f.finishedAt, f.startedAt ?? null, f.result ?? null, f.errorMessage ?? null, f.errorStack ?? null, f.reason ?? null, f.status, now, runId, attempt],
+      [f.status, f.finishedAt, f.startedAt ?? null, f.result ?? null, f.errorMessage ?? null, f.errorStack ?? null, f.retryable === false ? 0 : 1, f.reason ?? null, f.status, now, runId, attempt],
     );
     return r.affectedRows === 1;
   }

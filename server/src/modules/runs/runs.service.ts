@@ -16,6 +16,9 @@ import { RunLogsRepository } from './run-logs.repository.js';
 import { isFinal } from './run-status.js';
 import { RunsRepository } from './runs.repository.js';
 
+/** How often a waiting GET re-reads the run. */
+const WAIT_POLL_MS = 100;
+
 export const runNotFound = (id: string) => new DomainError('RUN_NOT_FOUND', `No run ${id}.`);
 
 @Injectable()
@@ -35,13 +38,42 @@ export class RunsService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const jobId = query.job ? (await this.jobs.resolve(query.job)).id : undefined;
     const appId = query.app ? (await this.apps.resolve(query.app)).id : undefined;
-    const rows = await this.runs.list({ jobId, appId, status: query.status, triggerType: query.triggerType }, decodeCursor(query.cursor), limit + 1);
+    const dead = query.dead === undefined ? undefined : query.dead === 'true';
+    const rows = await this.runs.list({ jobId, appId, status: query.status, triggerType: query.triggerType, dead }, decodeCursor(query.cursor), limit + 1);
     const page = toPage(rows, limit, (r) => r);
     return { items: await this.toDtos(page.items), nextCursor: page.nextCursor };
   }
 
   async get(id: string): Promise<RunDto> {
     return (await this.toDtos([await this.load(id)]))[0]!;
+  }
+
+  /**
+   * The run once it has ended, or as it is when `waitMs` runs out, so callers need not poll.
+   * It re-reads the row (any node may record the end); `gone` stops early when the client leaves.
+   */
+  async getWhenFinal(id: string, waitMs: number, gone: () => boolean): Promise<RunDto> {
+    const deadline = Date.now() + waitMs;
+    let run = await this.load(id);
+    while (!isFinal(run.status) && Date.now() < deadline && !gone()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, Math.max(1, deadline - Date.now()))));
+      run = await this.load(id);
+    }
+    return (await this.toDtos([run]))[0]!;
+  }
+
+  /** Cancels a run that has not been sent to an executor yet; a started one must be killed. */
+  async cancel(id: string): Promise<RunDto> {
+    const run = await this.load(id);
+    if (run.status === 'SCHEDULED' && (await this.runs.cancelScheduled(id, 'cancelled before it started', this.clock.now()))) {
+      await this.events.runEnded(await this.load(id));
+      return this.get(id);
+    }
+    const current = await this.load(id);
+    if (isFinal(current.status)) throw new DomainError('RUN_ALREADY_FINISHED', `Run ${id} already ended as ${current.status}.`, { status: current.status });
+    throw new DomainError('RUN_ALREADY_STARTED', `Run ${id} is ${current.status}: it was sent to an executor, so it can no longer be cancelled; kill it with POST /runs/${id}/kill.`, {
+      status: current.status,
+    });
   }
 
   async logs(id: string, query: RunLogsQuery): Promise<RunLogPage> {

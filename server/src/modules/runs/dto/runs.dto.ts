@@ -22,10 +22,25 @@ export class ListRunsQuery extends PageQuery {
   @IsIn(RUN_STATUSES, { message: `status must be one of ${RUN_STATUSES.join(', ')}` })
   status?: RunStatus;
 
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'true: only dead runs (the last attempt failed), the dead-letter list.' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'dead must be true or false' })
+  dead?: 'true' | 'false';
+
   @ApiPropertyOptional({ enum: TRIGGER_TYPES })
   @IsOptional()
   @IsIn(TRIGGER_TYPES, { message: `triggerType must be one of ${TRIGGER_TYPES.join(', ')}` })
   triggerType?: TriggerType;
+}
+
+export class GetRunQuery {
+  @ApiPropertyOptional({ description: 'Wait up to this many ms (0-60000) for the run to end before answering; answers at once when it already has.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  waitMs?: number;
 }
 
 export class RunLogsQuery {
