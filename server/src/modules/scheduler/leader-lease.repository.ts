@@ -29,8 +29,13 @@ export class LeaderLeaseRepository {
     private readonly info: DatabaseInfo,
   ) {}
 
-  /** Renews our live lease, takes an expired or free one (with a new epoch), or reports the holder. */
-  claim(nodeId: string, ttlMs: number): Promise<ClaimOutcome> {
+  /**
+   * Renews our live lease, takes an expired or free one (with a new epoch), or reports the holder.
+   * Only the process holding `heldEpoch` may renew: a live lease under our node id but another
+   * epoch belongs to a previous process with this NODE_ID (restarted, or a misconfigured twin),
+   * and is waited out like anyone else's.
+   */
+  claim(nodeId: string, ttlMs: number, heldEpoch: string | null = null): Promise<ClaimOutcome> {
     return this.dataSource.transaction((m) => withBoundedLeaseLocks(m, this.info, ttlMs / 3000, async () => {
       const rows: Array<{ holder: string | null; epoch: string; live: number }> = await m.query(
         'SELECT holder, epoch, (expires_at IS NOT NULL AND expires_at > NOW(3)) AS live FROM scheduler_lease WHERE name = ? FOR UPDATE',
@@ -39,7 +44,7 @@ export class LeaderLeaseRepository {
       const row = rows[0];
       if (!row) throw new Error('scheduler_lease has no leader row; the schema was not applied completely');
       const expiresAt = 'DATE_ADD(NOW(3), INTERVAL ? MICROSECOND)';
-      if (row.holder === nodeId && Number(row.live) === 1) {
+      if (row.holder === nodeId && Number(row.live) === 1 && String(row.epoch) === heldEpoch) {
         await m.query(`UPDATE scheduler_lease SET expires_at = ${expiresAt} WHERE name = ?`, [ttlMs * 1000, LEASE]);
         return { kind: 'renewed', epoch: String(row.epoch) };
       }

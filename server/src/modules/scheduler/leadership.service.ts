@@ -60,7 +60,8 @@ export class LeadershipService implements OnApplicationBootstrap, OnApplicationS
     const ttl = this.config.leaderLeaseTtlMs;
     let outcome;
     try {
-      outcome = await withTimeout(this.lease.claim(this.config.nodeId, ttl), Math.max(100, this.config.leaderRenewIntervalMs), 'lease claim');
+      const held = this.current.role === 'leader' ? this.current.epoch : null;
+      outcome = await withTimeout(this.lease.claim(this.config.nodeId, ttl, held), Math.max(100, this.config.leaderRenewIntervalMs), 'lease claim');
     } catch (error) {
       if (this.isLeader()) await this.stepDown(`lease renewal failed: ${(error as Error).message}`);
       return;
