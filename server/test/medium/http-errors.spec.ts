@@ -86,6 +86,9 @@ describe('OpenAPI', () => {
       'post /api/v1/runs/{id}/kill',
       'get /api/v1/executors',
       'post /api/v1/executors/{instanceId}/drain',
+      'post /api/v1/jobs/{job}/trigger',
+      'post /api/v1/jobs/{job}/trigger-batch',
+      'post /api/v1/runs/{id}/cancel',
     ];
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([m, op]) => [`${m} ${path}`, op.summary] as const));
     for (const route of expected) {
