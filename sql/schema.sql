@@ -390,11 +390,20 @@ CREATE TABLE alert_channels (
   UNIQUE KEY uq_alert_channels_name (name)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Per-job alert routing.
+-- Per-job alert routing: one row per channel a job alerts to. The job's event filter and
+-- suppression window are written identically on each of its rows (PUT /jobs/:job/alerts
+-- replaces them all), so routing needs no table of its own.
 CREATE TABLE job_alert_channels (
   job_id BIGINT UNSIGNED NOT NULL,
   channel_id BIGINT UNSIGNED NOT NULL,
+  -- comma-separated alert kinds this job sends: RUN_DEAD,RUN_LOST,MISFIRE_SKIPPED,NO_EXECUTOR
+  events VARCHAR(255) NOT NULL,
+  -- after an alert of (job, kind, channel) went out, further ones within this window are SUPPRESSED
+  suppress_window_ms INT UNSIGNED NOT NULL DEFAULT 0,
+  created_at DATETIME(3) NOT NULL,
+  -- routes of a job: WHERE job_id = ? (also locked FOR UPDATE to serialize its suppression decisions)
   PRIMARY KEY (job_id, channel_id),
+  -- deleting a channel: is any job routed to it? WHERE channel_id = ?
   KEY idx_job_alert_channels_channel (channel_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
@@ -421,6 +430,11 @@ CREATE TABLE alerts (
   KEY idx_alerts_pending (status, next_attempt_at),
   -- history: WHERE job_id = ? ORDER BY id DESC
   KEY idx_alerts_job (job_id, id),
+  -- history of one channel: WHERE channel_id = ? AND id < :cursor ORDER BY id DESC
+  KEY idx_alerts_channel (channel_id, id),
+  -- suppression: the last alert that went out for (channel, kind, app, job) since now - window
+  -- (job_id IS NULL for app-wide kinds such as NO_EXECUTOR)
+  KEY idx_alerts_window (channel_id, kind, app_id, job_id, created_at),
   -- retention: WHERE created_at < :cutoff
   KEY idx_alerts_created (created_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

@@ -13,3 +13,7 @@ export type { Handler, RunContext, RunLog, RunParent } from './run-context.js';
 export type { RunFinishedEvent, RunStartedEvent } from './run-manager.js';
 export type { ExecutorOutcome, LogLevel, LogLine, RunError, RunShard } from '@baton/protocol';
 export { SDK_VERSION } from './version.js';
+export { createClient } from './client/client.js';
+export type { BatonClient, ClientOptions, ListRunsQuery, TriggerBatchEntry, TriggerOptions, TriggeredRun, WaitForRunOptions } from './client/client.js';
+export { BatonApiError, BatonRequestError, BatonTimeoutError } from './client/errors.js';
+export type { ErrorCode, FinalRunStatus, Page, RunDto, RunStatus, TriggerBatchItem, TriggerBatchResponse, TriggerOutcome } from '@baton/protocol';

@@ -8,3 +8,4 @@ export * from './api/cluster.js';
 export * from './executor-protocol.js';
 export * from './api/runs.js';
 export * from './api/triggers.js';
+export * from './api/alerts.js';

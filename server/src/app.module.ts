@@ -2,9 +2,12 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Clock, SystemClock } from './common/clock.js';
 import { AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { AlertsModule } from './modules/alerts/alerts.module.js';
 import { AppsModule } from './modules/apps/apps.module.js';
+import { ChildrenModule } from './modules/children/children.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
+import { RetriesModule } from './modules/retries/retries.module.js';
 import { RunsApiModule } from './modules/runs/runs-api.module.js';
 import { TriggersModule } from './modules/triggers/triggers.module.js';
 import { SchedulerModule } from './modules/scheduler/scheduler.module.js';
@@ -37,7 +40,7 @@ export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), HealthModule, AppsModule, SchedulesModule, JobsModule, SchedulerModule, RunsApiModule, TriggersModule],
+      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), HealthModule, AppsModule, SchedulesModule, JobsModule, SchedulerModule, RunsApiModule, RetriesModule, TriggersModule, ChildrenModule, AlertsModule],
     };
   }
 }

@@ -51,6 +51,14 @@ export class AppConfig {
   get killGraceMs(): number { return this.values.killGraceMs; }
   get runLogMaxBytes(): number { return this.values.runLogMaxBytes; }
   get runResultMaxBytes(): number { return this.values.runResultMaxBytes; }
+  get childChainMaxDepth(): number { return this.values.childChainMaxDepth; }
+  get alertDispatchIntervalMs(): number { return this.values.alertDispatchIntervalMs; }
+  get alertMaxAttempts(): number { return this.values.alertMaxAttempts; }
+  get alertRetryDelayMs(): number { return this.values.alertRetryDelayMs; }
+  get alertSendTimeoutMs(): number { return this.values.alertSendTimeoutMs; }
+  get alertNoExecutorAfterMs(): number { return this.values.alertNoExecutorAfterMs; }
+  get alertWatchIntervalMs(): number { return this.values.alertWatchIntervalMs; }
+  get alertLinkBaseUrl(): string { return this.values.alertLinkBaseUrl; }
 
   /** Parses every variable and reports all the bad ones in one error. */
   static fromEnv(env: NodeJS.ProcessEnv): AppConfig {

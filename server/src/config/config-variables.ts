@@ -132,6 +132,17 @@ export const CONFIG_VARIABLES = {
   killGraceMs: int('KILL_GRACE_MS', 'After a kill or timeout, how long a handler has to stop before the server ends the run anyway.', 10_000, 0, 600_000),
   runLogMaxBytes: int('RUN_LOG_MAX_BYTES', 'Log bytes kept per run; later lines are dropped and a marker says how many.', 1_048_576, 1_024, 64 * 1_048_576),
   runResultMaxBytes: int('RUN_RESULT_MAX_BYTES', 'Largest stored run result or error message, as serialized JSON.', 65_536, 256, 16 * 1_048_576),
+  childChainMaxDepth: int('CHILD_CHAIN_MAX_DEPTH', 'A run this deep in a chain of child jobs (a root run is 0) starts no children: they are recorded SKIPPED instead.', 10, 0, 1_000),
+  alertDispatchIntervalMs: int('ALERT_DISPATCH_INTERVAL_MS', 'How often the leader sends pending alerts (and retries failed deliveries that are due).', 1_000, 50, 60_000),
+  alertMaxAttempts: int('ALERT_MAX_ATTEMPTS', 'Delivery attempts per alert before it is marked FAILED.', 5, 1, 20),
+  alertRetryDelayMs: int('ALERT_RETRY_DELAY_MS', 'Pause after the first failed delivery of an alert; it doubles after each further failure (capped at 5 minutes).', 1_000, 10, 300_000),
+  alertSendTimeoutMs: int('ALERT_SEND_TIMEOUT_MS', 'How long one delivery (an HTTP request or an SMTP session) may take.', 10_000, 100, 120_000),
+  alertNoExecutorAfterMs: int('ALERT_NO_EXECUTOR_AFTER_MS', 'A due run waiting this long because no executor can take it raises a NO_EXECUTOR alert for its app.', 30_000, 100, 86_400_000),
+  alertWatchIntervalMs: int('ALERT_WATCH_INTERVAL_MS', 'How often the leader looks for apps without executors and for misfire-skipped fires to alert about.', 5_000, 50, 300_000),
+  alertLinkBaseUrl: str('ALERT_LINK_BASE_URL', 'Console URL that alert links start with (e.g. `https://baton.example.com`); empty: links are paths such as `/runs/42`.', '', {
+    maxLength: 255,
+    pattern: /^(https?:\/\/[^\s]+[^/\s])?$/,
+  }),
 } as const;
 
 type Specs = typeof CONFIG_VARIABLES;

@@ -60,6 +60,7 @@ describe('POST /jobs/:job/trigger', () => {
     [{ delay: true }, 'delay'],
     [{ idempotencyKey: 'has space' }, 'idempotencyKey'],
     [{ idempotencyKey: 'x'.repeat(129) }, 'idempotencyKey'],
+    [{ idempotencyKey: 'child-of:12' }, 'idempotencyKey'],
     [{ shard: { index: 3, total: 3 } }, 'shard.index'],
     [{ shard: { index: 0 } }, 'shard.total'],
     [{ params: { big: 'x'.repeat(70_000) } }, 'params'],

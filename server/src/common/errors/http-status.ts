@@ -15,6 +15,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'JOB_NOT_FOUND':
     case 'RUN_NOT_FOUND':
     case 'EXECUTOR_NOT_CONNECTED':
+    case 'ALERT_CHANNEL_NOT_FOUND':
       return 404;
     case 'APP_NAME_TAKEN':
     case 'APP_HAS_JOBS':
@@ -25,6 +26,8 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'RUN_NOT_RETRYABLE':
     case 'IDEMPOTENCY_CONFLICT':
     case 'RUN_ALREADY_STARTED':
+    case 'ALERT_CHANNEL_NAME_TAKEN':
+    case 'ALERT_CHANNEL_IN_USE':
       return 409;
     case 'JOB_DEPENDENCY_CYCLE':
       return 422;

@@ -5,6 +5,8 @@ import { IdColumn, RefColumn, TimeColumn, UIntColumn, VarcharColumn } from '../.
 @Index('uq_alerts_dedupe', ['channelId', 'dedupeKey'], { unique: true })
 @Index('idx_alerts_pending', ['status', 'nextAttemptAt'])
 @Index('idx_alerts_job', ['jobId', 'id'])
+@Index('idx_alerts_channel', ['channelId', 'id'])
+@Index('idx_alerts_window', ['channelId', 'kind', 'appId', 'jobId', 'createdAt'])
 @Index('idx_alerts_created', ['createdAt'])
 export class AlertEntity {
   @IdColumn() id: string;

@@ -57,11 +57,6 @@ export function nextAttemptDecision(run: EndedRun, policy: RetryPolicy, random?:
   return { retry: true, delayMs: retryDelayMs(policy, run.attempt, random) };
 }
 
-/** A failure of a job that no longer exists has nowhere to go but the dead-letter list. */
-export function decisionWithoutJob(run: EndedRun): AttemptDecision {
-  return { retry: false, dead: isFailure(run.status), why: 'its job was deleted' };
-}
-
 /**
  * Why an operator may not retry this run (null: they may). Allowed: a dead run, or one that
  * ended FAILED, TIMED_OUT, LOST or CANCELLED. A run still going, or one that SUCCEEDED or was

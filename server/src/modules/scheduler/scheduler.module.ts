@@ -1,9 +1,17 @@
 import { Module } from '@nestjs/common';
+import { AlertDispatcher } from '../alerts/alert-dispatcher.js';
+import { AlertsModule } from '../alerts/alerts.module.js';
+import { MisfireWatch } from '../alerts/misfire-watch.js';
+import { NoExecutorWatch } from '../alerts/no-executor-watch.js';
+import { ChildrenModule } from '../children/children.module.js';
+import { ChildSweeper } from '../children/child-sweeper.js';
 import { DispatchModule } from '../dispatch/dispatch.module.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { Recoverer } from '../dispatch/recoverer.js';
 import { ExecutorReaper } from '../executors/executor-reaper.js';
 import { ExecutorsModule } from '../executors/executors.module.js';
+import { RetriesModule } from '../retries/retries.module.js';
+import { RetrySweeper } from '../retries/retry-sweeper.js';
 import { RunsModule } from '../runs/runs.module.js';
 import { ClusterController } from './cluster.controller.js';
 import { ClusterService } from './cluster.service.js';
@@ -24,7 +32,7 @@ import { TriggerRepository } from './trigger.repository.js';
  * step-down. Nothing leader-only runs on a timer of its own.
  */
 @Module({
-  imports: [RunsModule, DispatchModule, ExecutorsModule],
+  imports: [RunsModule, DispatchModule, ExecutorsModule, RetriesModule, ChildrenModule, AlertsModule],
   controllers: [ClusterController],
   providers: [
     LeaderLeaseRepository,
@@ -39,7 +47,7 @@ import { TriggerRepository } from './trigger.repository.js';
     ClusterService,
     {
       provide: LEADER_DUTIES,
-      inject: [TriggerLoop, Dispatcher, Recoverer, NodePruner, ExecutorReaper, FixedDelaySweeper],
+      inject: [TriggerLoop, Dispatcher, Recoverer, NodePruner, ExecutorReaper, FixedDelaySweeper, RetrySweeper, ChildSweeper, AlertDispatcher, NoExecutorWatch, MisfireWatch],
       useFactory: (...duties: LeaderDuty[]): LeaderDuty[] => duties,
     },
   ],

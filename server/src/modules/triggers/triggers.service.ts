@@ -56,6 +56,8 @@ export class TriggersService {
   }
 
   private toNewRun(job: JobEntity, body: TriggerBody, prefix: string): NewTriggeredRun {
+    // Child runs use `child-of:<run>` keys to be created once; callers must not take those.
+    if (body.idempotencyKey?.startsWith('child-of:')) throw invalidField(`${prefix}idempotencyKey`, 'keys starting with "child-of:" are reserved for child runs');
     if (body.shard && body.shard.index >= body.shard.total) throw invalidField(`${prefix}shard.index`, `must be below shard.total (${body.shard.total})`);
     return {
       jobId: job.id,
