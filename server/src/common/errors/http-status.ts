@@ -9,7 +9,6 @@ export function httpStatusFor(code: ErrorCode): number {
     case 'INVALID_ID':
     case 'MALFORMED_JSON':
       return 400;
-    case 'NOT_FOUND':
     case 'ROUTE_NOT_FOUND':
     case 'APP_NOT_FOUND':
     case 'JOB_NOT_FOUND':
