@@ -1,6 +1,6 @@
 -- Baton schema for MySQL 8 / MariaDB 10.6+: the source of truth.
 --
--- schema-version: 0
+-- schema-version: 1
 --
 -- The server applies this file to an empty database, then records every migration in
 -- sql/migrations/ numbered <= schema-version as applied, and applies the newer ones.
@@ -355,7 +355,7 @@ CREATE TABLE audit_log (
   KEY idx_audit_log_action (action, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
--- Rollup counters per job and hour, updated as runs end; dashboards never scan runs.
+-- Rollup counters per job and hour (UTC) of finished_at, updated as runs end; dashboards never scan runs.
 CREATE TABLE run_stats_hourly (
   job_id BIGINT UNSIGNED NOT NULL,
   bucket_start DATETIME(3) NOT NULL,
@@ -366,8 +366,11 @@ CREATE TABLE run_stats_hourly (
   cancelled INT UNSIGNED NOT NULL DEFAULT 0,
   lost INT UNSIGNED NOT NULL DEFAULT 0,
   skipped INT UNSIGNED NOT NULL DEFAULT 0,
+  -- durations (finished_at - started_at) of the runs that have both; duration_count says how many,
+  -- so the average is duration_ms_sum / duration_count (skipped runs have no duration)
   duration_ms_sum BIGINT UNSIGNED NOT NULL DEFAULT 0,
   duration_ms_max INT UNSIGNED NOT NULL DEFAULT 0,
+  duration_count INT UNSIGNED NOT NULL DEFAULT 0,
   PRIMARY KEY (job_id, bucket_start),
   -- per-app stats: WHERE app_id = ? AND bucket_start >= ?
   KEY idx_run_stats_hourly_app (app_id, bucket_start),

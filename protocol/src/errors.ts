@@ -29,6 +29,7 @@ export const ERROR_CODES = [
   'MALFORMED_JSON',
   'UNSUPPORTED_MEDIA_TYPE',
   'INTERNAL_ERROR',
+  'NOT_READY',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

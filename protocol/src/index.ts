@@ -9,3 +9,4 @@ export * from './executor-protocol.js';
 export * from './api/runs.js';
 export * from './api/triggers.js';
 export * from './api/alerts.js';
+export * from './api/stats.js';

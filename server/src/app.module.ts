@@ -7,11 +7,13 @@ import { AppsModule } from './modules/apps/apps.module.js';
 import { ChildrenModule } from './modules/children/children.module.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { JobsModule } from './modules/jobs/jobs.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { RetriesModule } from './modules/retries/retries.module.js';
 import { RunsApiModule } from './modules/runs/runs-api.module.js';
 import { TriggersModule } from './modules/triggers/triggers.module.js';
 import { SchedulerModule } from './modules/scheduler/scheduler.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
+import { StatsModule } from './modules/stats/stats.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -40,7 +42,7 @@ export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), HealthModule, AppsModule, SchedulesModule, JobsModule, SchedulerModule, RunsApiModule, RetriesModule, TriggersModule, ChildrenModule, AlertsModule],
+      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), MetricsModule, HealthModule, AppsModule, SchedulesModule, JobsModule, SchedulerModule, RunsApiModule, RetriesModule, TriggersModule, ChildrenModule, AlertsModule, StatsModule],
     };
   }
 }

@@ -59,6 +59,9 @@ export class AppConfig {
   get alertNoExecutorAfterMs(): number { return this.values.alertNoExecutorAfterMs; }
   get alertWatchIntervalMs(): number { return this.values.alertWatchIntervalMs; }
   get alertLinkBaseUrl(): string { return this.values.alertLinkBaseUrl; }
+  get retentionDays(): number { return this.values.retentionDays; }
+  get retentionBatchSize(): number { return this.values.retentionBatchSize; }
+  get retentionIntervalMs(): number { return this.values.retentionIntervalMs; }
 
   /** Parses every variable and reports all the bad ones in one error. */
   static fromEnv(env: NodeJS.ProcessEnv): AppConfig {

@@ -143,6 +143,9 @@ export const CONFIG_VARIABLES = {
     maxLength: 255,
     pattern: /^(https?:\/\/[^\s]+[^/\s])?$/,
   }),
+  retentionDays: int('RETENTION_DAYS', 'Ended runs (with their logs) and alerts older than this many days are deleted by the leader; a job\'s `retentionDays` overrides it for its runs. Hourly stats are kept at least 400 days.', 30, 1, 3650),
+  retentionBatchSize: int('RETENTION_BATCH_SIZE', 'Rows the retention janitor deletes per short transaction.', 1_000, 1, 10_000),
+  retentionIntervalMs: int('RETENTION_INTERVAL_MS', 'Pause between two passes of the retention janitor.', 60_000, 1_000, 86_400_000),
 } as const;
 
 type Specs = typeof CONFIG_VARIABLES;

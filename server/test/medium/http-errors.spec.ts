@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/poll.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -51,9 +52,12 @@ describe('error responses', () => {
 
   it('health endpoints answer outside /api/v1', async () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${server.url}/readyz`);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok' } });
+    // Ready once the node's first heartbeat after listening registered it (test servers listen on port 0).
+    const ready = await waitFor(async () => {
+      const res = await fetch(`${server.url}/readyz`);
+      return res.status === 200 && res;
+    }, { message: '/readyz answers 200' });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', schema: 'ok', node: 'ok' } });
   });
 });
 

@@ -36,6 +36,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 415;
     case 'INTERNAL_ERROR':
       return 500;
+    case 'NOT_READY':
+      return 503;
     default:
       return assertNever(code);
   }

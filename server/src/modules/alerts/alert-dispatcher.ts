@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AlertChannelType } from '@baton/protocol';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
+import { BatonMetrics } from '../metrics/baton-metrics.js';
 import type { LeaderTerm } from '../scheduler/leader-duty.js';
 import { PeriodicDuty } from '../scheduler/periodic-duty.js';
 import type { AlertChannelEntity } from './alert-channel.entity.js';
@@ -37,6 +38,7 @@ export class AlertDispatcher extends PeriodicDuty {
     private readonly channels: ChannelsRepository,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: BatonMetrics,
   ) {
     super();
   }
@@ -67,13 +69,18 @@ export class AlertDispatcher extends PeriodicDuty {
   }
 
   private async deliver(alert: AlertEntity, channel: AlertChannelEntity | undefined): Promise<void> {
+    if (!channel?.enabled) this.metrics.alertsSent.inc({ channel_type: channel?.type ?? 'unknown', status: 'FAILED' });
     if (!channel) return this.alerts.markUndeliverable(alert.id, 'the channel was deleted before the alert was sent');
     if (!channel.enabled) return this.alerts.markUndeliverable(alert.id, 'the channel was disabled before the alert was sent');
     const result = await deliverAlert(channel.type as AlertChannelType, JSON.parse(channel.config) as ChannelConfig, JSON.parse(alert.payload) as AlertPayload, this.config.alertSendTimeoutMs);
     const now = this.clock.now();
-    if (result.delivered) return this.alerts.markSent(alert.id, alert.attempts, now);
+    if (result.delivered) {
+      this.metrics.alertsSent.inc({ channel_type: channel.type, status: 'SENT' });
+      return this.alerts.markSent(alert.id, alert.attempts, now);
+    }
     const attempt = alert.attempts + 1;
     const next = afterFailedDelivery(attempt, this.config.alertMaxAttempts, this.config.alertRetryDelayMs, now);
+    this.metrics.alertsSent.inc({ channel_type: channel.type, status: next.status === 'FAILED' ? 'FAILED' : 'RETRY' });
     await this.alerts.markAttemptFailed(alert.id, alert.attempts, next, result.error);
     const then = next.status === 'FAILED' ? 'giving up' : `next try at ${next.nextAttemptAt.toISOString()}`;
     this.logger.warn(`alert ${alert.id} (${alert.kind}) to channel "${channel.name}" failed, attempt ${attempt} of ${this.config.alertMaxAttempts}, ${then}: ${result.error}`);

@@ -6,10 +6,11 @@ import { Dispatcher } from './dispatcher.js';
 import { Recoverer } from './recoverer.js';
 import { RecoveryRepository } from './recovery.repository.js';
 import { InMemoryRoutingMemory } from './routing/routing-memory.js';
+import { WaitingRunsMetric } from './waiting-runs.metric.js';
 
 @Module({
   imports: [RunsModule, ExecutorsModule],
-  providers: [DispatchRepository, RecoveryRepository, Dispatcher, Recoverer, { provide: InMemoryRoutingMemory, useFactory: () => new InMemoryRoutingMemory() }],
+  providers: [DispatchRepository, RecoveryRepository, Dispatcher, Recoverer, WaitingRunsMetric, { provide: InMemoryRoutingMemory, useFactory: () => new InMemoryRoutingMemory() }],
   exports: [Dispatcher, Recoverer],
 })
 export class DispatchModule {}

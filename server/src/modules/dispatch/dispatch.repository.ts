@@ -35,6 +35,15 @@ export class DispatchRepository {
       .getMany();
   }
 
+  /** SCHEDULED runs due by `now`, counted up to `cap` (an index-only range of idx_runs_outbox, bounded). */
+  async countDue(now: Date, cap: number): Promise<number> {
+    const rows: Array<{ n: number | string }> = await this.dataSource.query(
+      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM runs WHERE status = 'SCHEDULED' AND scheduled_at <= ? LIMIT ?) due",
+      [now, cap],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
   findRuns(runIds: string[]): Promise<RunEntity[]> {
     if (runIds.length === 0) return Promise.resolve([]);
     return this.dataSource.getRepository(RunEntity).createQueryBuilder('r').where('r.id IN (:...runIds)', { runIds }).getMany();

@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { retryTransient } from '../../database/transient-errors.js';
 import { ExecutorRegistry } from '../executors/executor-registry.js';
 import { RunKiller } from '../executors/run-killer.js';
+import { BatonMetrics, secondsBetween } from '../metrics/baton-metrics.js';
 import type { RunEntity } from '../runs/run.entity.js';
 import { RunEvents } from '../runs/run-events.js';
 import { LeaseLostError, type LeaderDuty, type LeaderTerm } from '../scheduler/leader-duty.js';
@@ -56,10 +57,16 @@ export class Dispatcher implements LeaderDuty {
     private readonly events: RunEvents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: BatonMetrics,
   ) {
     registry.onChange(() => this.wake(true));
     events.onRunsChanged(() => this.wake(true));
     events.onRunEnded((run) => registry.markDone(run.executorId, run.id));
+  }
+
+  /** True while this node leads and the dispatcher runs. */
+  get active(): boolean {
+    return this.term !== null;
   }
 
   start(term: LeaderTerm): void {
@@ -209,6 +216,7 @@ export class Dispatcher implements LeaderDuty {
     }
     const runs = send.runs.filter((r) => claimed.has(r.id));
     if (runs.length === 0) return;
+    for (const r of runs) this.metrics.dispatchLateness.observe(secondsBetween(r.scheduledAt, now));
     const message = runs.map((r) => toDispatch(r, jobs.get(r.jobId)!, parents));
     const p = this.deliver(send.instanceId, message).finally(() => this.sends.delete(p));
     this.sends.add(p);
@@ -221,7 +229,9 @@ export class Dispatcher implements LeaderDuty {
     let reply: DispatchReply;
     try {
       if (!executor) throw new Error('disconnected');
+      const endTimer = this.metrics.dispatchAck.startTimer();
       reply = await executor.socket.timeout(this.config.dispatchAckTimeoutMs).emitWithAck('run.dispatch.v1', { runs });
+      endTimer();
     } catch {
       await this.giveBack(instanceId, ids, `executor ${instanceId} did not acknowledge the dispatch; sending it elsewhere`);
       return;

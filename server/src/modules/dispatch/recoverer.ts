@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import { RunKiller } from '../executors/run-killer.js';
+import { BatonMetrics } from '../metrics/baton-metrics.js';
 import { RunEvents } from '../runs/run-events.js';
 import { RunsRepository } from '../runs/runs.repository.js';
 import type { LeaderTerm } from '../scheduler/leader-duty.js';
@@ -28,6 +29,7 @@ export class Recoverer extends PeriodicDuty {
     private readonly events: RunEvents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: BatonMetrics,
   ) {
     super();
   }
@@ -47,7 +49,10 @@ export class Recoverer extends PeriodicDuty {
     const now = this.clock.now();
     for (const run of await this.recovery.expiredLeases(now, BATCH)) {
       if (run.status === 'DISPATCHED' && run.ackedAt === null) {
-        if (await this.recovery.requeueUnacked(term, run.id, `dispatch to ${run.executorId} was never acknowledged; sending it again`, now)) this.events.runsChanged([run.id]);
+        if (await this.recovery.requeueUnacked(term, run.id, `dispatch to ${run.executorId} was never acknowledged; sending it again`, now)) {
+          this.metrics.runsRecovered.inc({ outcome: 'REQUEUED' });
+          this.events.runsChanged([run.id]);
+        }
         continue;
       }
       const reason = `lost: executor ${run.executorId} stopped renewing the run's lease (expired ${run.leaseUntil?.toISOString()})`;
@@ -76,6 +81,7 @@ export class Recoverer extends PeriodicDuty {
 
   private async end(term: Pick<LeaderTerm, 'nodeId' | 'epoch'>, runId: string, status: 'LOST' | 'CANCELLED' | 'TIMED_OUT', reason: string, now: Date, leaseExpiredBefore?: Date): Promise<void> {
     if (!(await this.recovery.end(term, runId, status, reason, now, leaseExpiredBefore))) return;
+    this.metrics.runsRecovered.inc({ outcome: status });
     this.logger.warn(`run ${runId} → ${status}: ${reason}`);
     const run = await this.runs.findById(runId);
     if (run) await this.events.runEnded(run);

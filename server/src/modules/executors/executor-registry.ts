@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Socket } from 'socket.io';
 import type { ExecutorToServerEvents, ServerToExecutorEvents } from '@baton/protocol';
 import type { Candidate } from '../dispatch/routing/route-strategy.js';
+import { BatonMetrics } from '../metrics/baton-metrics.js';
 
 export type ExecutorSocket = Socket<ExecutorToServerEvents, ServerToExecutorEvents>;
 
@@ -29,6 +30,10 @@ export interface ConnectedExecutor {
 export class ExecutorRegistry {
   private readonly byInstance = new Map<string, ConnectedExecutor>();
   private readonly listeners: Array<() => void> = [];
+
+  constructor(metrics: BatonMetrics) {
+    metrics.executorsOnline.readFrom(() => this.onlineByApp());
+  }
 
   /** Registers a connection; a reconnect of the same instance replaces its old socket. */
   add(executor: ConnectedExecutor): ConnectedExecutor | undefined {
@@ -102,6 +107,13 @@ export class ExecutorRegistry {
       e.draining = true;
       this.changed();
     }
+  }
+
+  /** Connected instances per app name (baton_executors_online). */
+  private onlineByApp(): Array<[{ app: string }, number]> {
+    const counts = new Map<string, number>();
+    for (const e of this.byInstance.values()) counts.set(e.appName, (counts.get(e.appName) ?? 0) + 1);
+    return [...counts].map(([app, n]) => [{ app }, n]);
   }
 
   /** Called when capacity or membership changes, so waiting runs are looked at again. */

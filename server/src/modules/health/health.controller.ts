@@ -1,12 +1,13 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
+import { DomainError } from '../../common/errors/domain-error.js';
+import { ReadinessService, type Checks } from './readiness.service.js';
 
 /** Liveness and readiness for orchestrators; outside /api/v1 and unauthenticated by design. */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
   @Get('healthz')
   @HttpCode(200)
@@ -14,13 +15,14 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** 200 when the database answers, the schema is current and this node is registered; else 503 naming what is not. */
   @Get('readyz')
-  async readyz(): Promise<{ status: 'ready'; checks: Record<string, 'ok'> }> {
-    try {
-      await this.dataSource.query('SELECT 1');
-    } catch {
-      throw new ServiceUnavailableException({ code: 'NOT_READY', message: 'The database is unreachable.' });
+  async readyz(): Promise<{ status: 'ready'; checks: Checks }> {
+    const { ready, checks } = await this.readiness.check();
+    if (!ready) {
+      const failing = Object.entries(checks).filter(([, c]) => c !== 'ok');
+      throw new DomainError('NOT_READY', `Not ready: ${failing.map(([name, c]) => `${name} ${c}`).join('; ')}.`, { checks });
     }
-    return { status: 'ready', checks: { database: 'ok' } };
+    return { status: 'ready', checks };
   }
 }

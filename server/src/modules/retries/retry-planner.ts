@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { retryTransient } from '../../database/transient-errors.js';
 import { retryOf } from '../jobs/job-settings.js';
+import { BatonMetrics } from '../metrics/baton-metrics.js';
 import type { RunEntity } from '../runs/run.entity.js';
 import { RunEvents } from '../runs/run-events.js';
 import type { FenceToken } from '../scheduler/lease-fence.js';
@@ -23,6 +24,7 @@ export class RetryPlanner {
     private readonly retries: RetriesRepository,
     private readonly events: RunEvents,
     private readonly clock: Clock,
+    private readonly metrics: BatonMetrics,
   ) {
     events.onRunEnded(async (run) => {
       await this.plan(run);
@@ -47,7 +49,8 @@ export class RetryPlanner {
     // From the end, not from now: a retry the sweeper plans late is not delayed a second time.
     const dueAt = new Date((run.finishedAt ?? now).getTime() + delayMs);
     const reason = `retry of run ${run.id} (attempt ${attempt} of ${maxAttempts}) after ${delayMs} ms backoff`;
-    const { id } = await retryTransient(() => this.retries.insertAttempt({ from: run, attempt, dueAt, reason }, now, fence));
+    const { id, created } = await retryTransient(() => this.retries.insertAttempt({ from: run, attempt, dueAt, reason }, now, fence));
+    if (created) this.metrics.retriesScheduled.inc();
     this.events.runsChanged([id]); // wakes this node's dispatcher (other leaders find it on their next poll)
     return { kind: 'retry', runId: id, dueAt };
   }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { BatonMetrics } from '../metrics/baton-metrics.js';
 import type { RunEntity } from './run.entity.js';
 
 export type RunEndedListener = (run: RunEntity) => Promise<void> | void;
@@ -14,6 +15,8 @@ export class RunEvents {
   private readonly endedListeners: RunEndedListener[] = [];
   private readonly changedListeners: Array<(runIds: string[]) => void> = [];
 
+  constructor(private readonly metrics: BatonMetrics) {}
+
   onRunEnded(listener: RunEndedListener): void {
     this.endedListeners.push(listener);
   }
@@ -24,6 +27,7 @@ export class RunEvents {
   }
 
   async runEnded(run: RunEntity): Promise<void> {
+    this.metrics.runsFinished.inc({ status: run.status });
     for (const listener of this.endedListeners) {
       try {
         await listener(run);

@@ -3,6 +3,7 @@ import type { FinalRunStatus, HeartbeatMessage, LogsMessage, ProgressMessage, Re
 import { Clock } from '../../common/clock.js';
 import { retryTransient } from '../../database/transient-errors.js';
 import { AppConfig } from '../../config/app-config.js';
+import { BatonMetrics, secondsBetween } from '../metrics/baton-metrics.js';
 import { RunEvents } from './run-events.js';
 import { RunLogsRepository } from './run-logs.repository.js';
 import { RunsRepository } from './runs.repository.js';
@@ -21,13 +22,24 @@ export class RunReportsService {
     private readonly events: RunEvents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: BatonMetrics,
   ) {}
 
   async started(msg: StartedMessage): Promise<boolean> {
     const now = this.clock.now();
-    const ok = await retryTransient(() => this.runs.markStarted(msg.runId, msg.attempt, safeDate(msg.startedAt, now), this.leaseFrom(now), now));
-    if (ok) this.events.runsChanged([msg.runId]);
+    const startedAt = safeDate(msg.startedAt, now);
+    const ok = await retryTransient(() => this.runs.markStarted(msg.runId, msg.attempt, startedAt, this.leaseFrom(now), now));
+    if (ok) {
+      this.events.runsChanged([msg.runId]);
+      await this.observeStartLateness(msg.runId, startedAt);
+    }
     return ok;
+  }
+
+  /** baton_run_start_lateness_seconds; a point read by primary key, once per started run. Never fails the report. */
+  private async observeStartLateness(runId: string, startedAt: Date): Promise<void> {
+    const scheduledAt = await this.runs.scheduledAtOf(runId).catch(() => null);
+    if (scheduledAt) this.metrics.startLateness.observe(secondsBetween(scheduledAt, startedAt));
   }
 
   progress(msg: ProgressMessage): Promise<void> {

@@ -55,6 +55,12 @@ export class RunsRepository {
     return q.getMany();
   }
 
+  /** When the run was planned to run (by primary key). */
+  async scheduledAtOf(runId: string): Promise<Date | null> {
+    const rows: Array<{ scheduled_at: Date }> = await this.dataSource.query('SELECT scheduled_at FROM runs WHERE id = ?', [runId]);
+    return rows[0]?.scheduled_at ?? null;
+  }
+
   /** DISPATCHED → RUNNING. */
   async markStarted(runId: string, attempt: number, startedAt: Date, leaseUntil: Date, now: Date): Promise<boolean> {
     const r = await this.dataSource.query(

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { performance } from 'node:perf_hooks';
 import { PeriodicTask, withTimeout } from '../../common/periodic-task.js';
 import { AppConfig } from '../../config/app-config.js';
+import { BatonMetrics } from '../metrics/baton-metrics.js';
 import { LeaderLeaseRepository } from './leader-lease.repository.js';
 import { LEADER_DUTIES, type LeaderDuty, type LeaderTerm } from './leader-duty.js';
 
@@ -27,8 +28,11 @@ export class LeadershipService implements OnApplicationBootstrap, OnApplicationS
     private readonly lease: LeaderLeaseRepository,
     private readonly config: AppConfig,
     @Inject(LEADER_DUTIES) private readonly duties: LeaderDuty[],
+    private readonly metrics: BatonMetrics,
   ) {
     this.task = new PeriodicTask('leader election', () => this.config.leaderRenewIntervalMs, () => this.claimOnce(), this.logger);
+    this.metrics.leader.set({ node: config.nodeId }, 0);
+    this.metrics.leaderEpoch.set({ node: config.nodeId }, 0);
   }
 
   get role(): Role {
@@ -92,6 +96,8 @@ export class LeadershipService implements OnApplicationBootstrap, OnApplicationS
     return this.serialized(async () => {
       if (this.shuttingDown) return;
       this.current = { role: 'leader', epoch, since: new Date() };
+      this.metrics.leader.set({ node: this.config.nodeId }, 1);
+      this.metrics.leaderEpoch.set({ node: this.config.nodeId }, Number(epoch));
       this.logger.log(`Node ${this.config.nodeId} is now the leader (epoch ${epoch})`);
       const term: LeaderTerm = {
         nodeId: this.config.nodeId,
@@ -108,6 +114,7 @@ export class LeadershipService implements OnApplicationBootstrap, OnApplicationS
       const cur = this.current;
       if (cur.role !== 'leader' || (onlyEpoch !== undefined && cur.epoch !== onlyEpoch)) return;
       this.current = { role: 'follower' };
+      this.metrics.leader.set({ node: this.config.nodeId }, 0);
       if (this.watchdog) clearTimeout(this.watchdog);
       this.watchdog = null;
       this.logger.warn(`Node ${this.config.nodeId} steps down from epoch ${cur.epoch}: ${reason}`);

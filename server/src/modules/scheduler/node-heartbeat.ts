@@ -12,6 +12,7 @@ export class NodeHeartbeat implements OnApplicationBootstrap, OnApplicationShutd
   private readonly logger = new Logger('NodeHeartbeat');
   private readonly task: PeriodicTask;
   private readonly startedAt: Date;
+  private registered = false;
 
   constructor(
     private readonly nodes: SchedulerNodesRepository,
@@ -26,8 +27,14 @@ export class NodeHeartbeat implements OnApplicationBootstrap, OnApplicationShutd
     this.task.start();
   }
 
+  /** Whether this node has written its row at least once (readiness); false again once it shuts down. */
+  get hasRegistered(): boolean {
+    return this.registered;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.task.stop();
+    this.registered = false;
     await this.nodes.remove(this.config.nodeId).catch(() => undefined);
   }
 
@@ -43,5 +50,6 @@ export class NodeHeartbeat implements OnApplicationBootstrap, OnApplicationShutd
       startedAt: this.startedAt,
       lastHeartbeatAt: this.clock.now(),
     });
+    this.registered = true;
   }
 }

@@ -13,6 +13,8 @@ import { ExecutorsModule } from '../executors/executors.module.js';
 import { RetriesModule } from '../retries/retries.module.js';
 import { RetrySweeper } from '../retries/retry-sweeper.js';
 import { RunsModule } from '../runs/runs.module.js';
+import { RetentionJanitor } from '../stats/retention-janitor.js';
+import { StatsModule } from '../stats/stats.module.js';
 import { ClusterController } from './cluster.controller.js';
 import { ClusterService } from './cluster.service.js';
 import { FixedDelaySweeper } from './fixed-delay-sweeper.js';
@@ -32,7 +34,7 @@ import { TriggerRepository } from './trigger.repository.js';
  * step-down. Nothing leader-only runs on a timer of its own.
  */
 @Module({
-  imports: [RunsModule, DispatchModule, ExecutorsModule, RetriesModule, ChildrenModule, AlertsModule],
+  imports: [RunsModule, DispatchModule, ExecutorsModule, RetriesModule, ChildrenModule, AlertsModule, StatsModule],
   controllers: [ClusterController],
   providers: [
     LeaderLeaseRepository,
@@ -47,10 +49,10 @@ import { TriggerRepository } from './trigger.repository.js';
     ClusterService,
     {
       provide: LEADER_DUTIES,
-      inject: [TriggerLoop, Dispatcher, Recoverer, NodePruner, ExecutorReaper, FixedDelaySweeper, RetrySweeper, ChildSweeper, AlertDispatcher, NoExecutorWatch, MisfireWatch],
+      inject: [TriggerLoop, Dispatcher, Recoverer, NodePruner, ExecutorReaper, FixedDelaySweeper, RetrySweeper, ChildSweeper, AlertDispatcher, NoExecutorWatch, MisfireWatch, RetentionJanitor],
       useFactory: (...duties: LeaderDuty[]): LeaderDuty[] => duties,
     },
   ],
-  exports: [LeadershipService, RunEndPlanner],
+  exports: [LeadershipService, RunEndPlanner, NodeHeartbeat],
 })
 export class SchedulerModule {}

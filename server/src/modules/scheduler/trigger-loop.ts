@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { JobEntity } from '../jobs/job.entity.js';
+import { BatonMetrics } from '../metrics/baton-metrics.js';
 import { compileSchedule, type CompiledSchedule } from '../schedules/core/schedule.js';
 import { planFires, type FirePlan } from './fire-planner.js';
 import type { LeaderTerm } from './leader-duty.js';
@@ -34,6 +35,7 @@ export class TriggerLoop extends PeriodicDuty {
     private readonly triggers: TriggerRepository,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: BatonMetrics,
   ) {
     super();
   }
@@ -48,6 +50,15 @@ export class TriggerLoop extends PeriodicDuty {
 
   /** One pass over the due jobs, fenced by `term`. Public so tests drive it with a fake clock. */
   async tick(term: Pick<LeaderTerm, 'nodeId' | 'epoch'>): Promise<TickResult> {
+    const endTimer = this.metrics.triggerTick.startTimer();
+    try {
+      return await this.drainDue(term);
+    } finally {
+      endTimer();
+    }
+  }
+
+  private async drainDue(term: Pick<LeaderTerm, 'nodeId' | 'epoch'>): Promise<TickResult> {
     const now = this.clock.now();
     const horizon = new Date(now.getTime() + this.config.triggerLookaheadMs);
     const total: TickResult = { dueJobs: 0, committedJobs: 0, insertedRuns: 0 };
@@ -58,10 +69,29 @@ export class TriggerLoop extends PeriodicDuty {
       total.dueJobs += due.length;
       total.committedJobs += result.committedJobs;
       total.insertedRuns += result.insertedRuns;
+      this.countFires(result.applied);
       // A short batch was the last; a batch whose jobs all changed meanwhile is re-read next tick.
       if (due.length < this.config.triggerBatchSize || result.committedJobs === 0) break;
     }
     return total;
+  }
+
+  /** Committed fires: SCHEDULED ones are fires; SKIPPED ones (misfire SKIP) are runs that ended at birth. */
+  private countFires(applied: JobFirePlan[]): void {
+    const fires = new Map<string, { app_id: string; trigger_type: string; n: number }>();
+    let skipped = 0;
+    for (const { job, plan } of applied) {
+      for (const fire of plan.fires) {
+        if (fire.status === 'SKIPPED') skipped++;
+        else {
+          const key = `${job.appId}/${fire.triggerType}`;
+          const entry = fires.get(key) ?? fires.set(key, { app_id: job.appId, trigger_type: fire.triggerType, n: 0 }).get(key)!;
+          entry.n++;
+        }
+      }
+    }
+    for (const { n, ...labels } of fires.values()) this.metrics.firesTotal.inc(labels, n);
+    if (skipped) this.metrics.runsFinished.inc({ status: 'SKIPPED' }, skipped);
   }
 
   private planJob(job: JobEntity, now: Date): JobFirePlan {

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DatabaseInfo, withBoundedLeaseLocks } from '../../database/database-info.js';
 import { JobEntity } from '../jobs/job.entity.js';
+import { countSkippedFires } from '../stats/run-stats.repository.js';
 import type { FirePlan } from './fire-planner.js';
 import { assertLeaseHeld } from './lease-fence.js';
 
@@ -15,6 +16,8 @@ export interface CommitResult {
   /** Jobs whose plan was applied; the others changed since they were read and are re-read next tick. */
   committedJobs: number;
   insertedRuns: number;
+  /** The plans of those jobs, whose fires were inserted. */
+  applied: JobFirePlan[];
 }
 
 const RUN_COLUMNS = [
@@ -71,7 +74,8 @@ export class TriggerRepository {
         for (const p of plans) if (await advanceJob(m, p, now)) applied.push(p);
         const rows = applied.flatMap((p) => runRows(p, term.epoch, now));
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRuns(m, rows.slice(i, i + INSERT_CHUNK));
-        return { committedJobs: applied.length, insertedRuns: rows.length };
+        await countSkippedFires(m, applied, now); // SKIPPED fires end here, without a RunEvents end: counted in the same transaction
+        return { committedJobs: applied.length, insertedRuns: rows.length, applied };
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { Column, Entity, Index } from 'typeorm';
 import { RefColumn, TimeColumn, UIntColumn } from '../../database/columns.js';
 
+/** Counters of the runs of one job that ended in one UTC hour (bucket_start = the hour of finished_at). */
 @Entity('run_stats_hourly')
 @Index('idx_run_stats_hourly_app', ['appId', 'bucketStart'])
 @Index('idx_run_stats_hourly_bucket', ['bucketStart'])
@@ -16,4 +17,6 @@ export class RunStatsHourlyEntity {
   @UIntColumn({ default: 0 }) skipped: number;
   @Column({ type: 'bigint', unsigned: true, default: 0 }) durationMsSum: string;
   @UIntColumn({ default: 0 }) durationMsMax: number;
+  /** Runs counted in durationMsSum (those with both a start and an end). */
+  @UIntColumn({ default: 0 }) durationCount: number;
 }

@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config.js';
 import type { JobEntity } from '../jobs/job.entity.js';
 import { serializeParams } from '../jobs/job-settings.js';
 import { JobsService } from '../jobs/jobs.service.js';
+import { BatonMetrics } from '../metrics/baton-metrics.js';
 import { toRunDto } from '../runs/run.mapper.js';
 import { RunEvents } from '../runs/run-events.js';
 import { parseIntervalMs } from '../schedules/core/interval.js';
@@ -32,6 +33,7 @@ export class TriggersService {
     private readonly events: RunEvents,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly metrics: BatonMetrics,
   ) {}
 
   async trigger(jobRef: string, body: TriggerBody): Promise<TriggerResult> {
@@ -40,6 +42,7 @@ export class TriggersService {
     const [result] = await this.triggers.insertMany([request], this.clock.now());
     const outcome = this.settle(result!, request, await this.keyOf(job));
     if (outcome.outcome === 'CONFLICT') throw new DomainError('IDEMPOTENCY_CONFLICT', outcome.error!.message, { runId: outcome.run!.id });
+    if (outcome.outcome === 'CREATED') this.metrics.firesTotal.inc({ app_id: job.appId, trigger_type: 'API' });
     this.wakeDispatcher([outcome.run!]);
     return { created: outcome.outcome === 'CREATED', run: outcome.run! };
   }
@@ -51,6 +54,7 @@ export class TriggersService {
     const results = await this.triggers.insertMany(requests, this.clock.now());
     const key = await this.keyOf(job);
     const items = results.map((r, i) => this.settle(r, requests[i]!, key));
+    this.metrics.firesTotal.inc({ app_id: job.appId, trigger_type: 'API' }, items.filter((i) => i.outcome === 'CREATED').length);
     this.wakeDispatcher(items.flatMap((i) => (i.outcome === 'CREATED' ? [i.run!] : [])));
     return { items };
   }

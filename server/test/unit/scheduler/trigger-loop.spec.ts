@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppConfig } from '../../../src/config/app-config.js';
 import type { JobEntity } from '../../../src/modules/jobs/job.entity.js';
+import { BatonMetrics } from '../../../src/modules/metrics/baton-metrics.js';
 import { LeaseLostError } from '../../../src/modules/scheduler/leader-duty.js';
 import { TriggerLoop } from '../../../src/modules/scheduler/trigger-loop.js';
 import type { CommitResult, JobFirePlan, TriggerRepository } from '../../../src/modules/scheduler/trigger.repository.js';
@@ -28,19 +29,21 @@ class FakeTriggerRepository {
     if (term.nodeId !== this.holder.nodeId || term.epoch !== this.holder.epoch) throw new LeaseLostError(term.epoch);
     let committedJobs = 0;
     let insertedRuns = 0;
+    const applied: JobFirePlan[] = [];
     for (const { job, plan } of plans) {
       const stored = this.jobs.find((j) => j.id === job.id)!;
       if (stored.version !== job.version || stored.nextFireAt?.getTime() !== job.nextFireAt?.getTime()) continue;
       stored.nextFireAt = plan.nextFireAt;
       if (plan.disable) stored.enabled = false;
       committedJobs++;
+      applied.push({ job, plan });
       for (const f of plan.fires) {
         if (this.runs.some((r) => r.jobId === job.id && r.fireTime === f.fireTime.toISOString())) continue;
         this.runs.push({ jobId: job.id, fireTime: f.fireTime.toISOString(), status: f.status, reason: f.reason, epoch: term.epoch });
         insertedRuns++;
       }
     }
-    return { committedJobs, insertedRuns };
+    return { committedJobs, insertedRuns, applied };
   }
 }
 
@@ -64,9 +67,12 @@ describe('TriggerLoop (in-memory repository, fake clock)', () => {
   it('drains due jobs in full batches within one tick and plans up to the look-ahead', async () => {
     const repo = new FakeTriggerRepository();
     repo.jobs = ['1', '2', '3', '4', '5'].map((id) => job(id, '* * * * * ?', '2030-01-01T00:00:01Z'));
-    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'));
+    const metrics = new BatonMetrics();
+    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'), metrics);
     const result = await loop.tick(repo.holder);
     expect(result).toEqual({ dueJobs: 5, committedJobs: 5, insertedRuns: 10 });
+    expect((await metrics.firesTotal.get()).values).toEqual([{ labels: { app_id: '1', trigger_type: 'CRON' }, value: 10 }]);
+    expect((await metrics.triggerTick.get()).values.find((v) => v.metricName === 'baton_trigger_tick_seconds_count')?.value).toBe(1);
     expect(repo.commits).toBe(3);
     expect(repo.runs.filter((r) => r.jobId === '1').map((r) => r.fireTime)).toEqual(['2030-01-01T00:00:01.000Z', '2030-01-01T00:00:02.000Z']);
     expect(repo.jobs.every((j) => j.nextFireAt?.toISOString() === '2030-01-01T00:00:03.000Z')).toBe(true);
@@ -84,7 +90,7 @@ describe('TriggerLoop (in-memory repository, fake clock)', () => {
       }
       return realCommit(term, plans);
     };
-    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'));
+    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'), new BatonMetrics());
     expect(await loop.tick(repo.holder)).toEqual({ dueJobs: 2, committedJobs: 0, insertedRuns: 0 });
     expect(await loop.tick(repo.holder)).toMatchObject({ committedJobs: 3 });
   });
@@ -92,7 +98,7 @@ describe('TriggerLoop (in-memory repository, fake clock)', () => {
   it('a stored schedule that no longer evaluates stops visibly with a SKIPPED run', async () => {
     const repo = new FakeTriggerRepository();
     repo.jobs = [job('9', 'not a cron', '2030-01-01T00:00:01Z')];
-    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'));
+    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'), new BatonMetrics());
     Logger.overrideLogger(false);
     await loop.tick(repo.holder);
     expect(repo.runs).toEqual([expect.objectContaining({ jobId: '9', status: 'SKIPPED', reason: expect.stringMatching(/^schedule cannot be evaluated: /) })]);
@@ -103,7 +109,7 @@ describe('TriggerLoop (in-memory repository, fake clock)', () => {
     const repo = new FakeTriggerRepository();
     repo.jobs = [job('1', '* * * * * ?', '2030-01-01T00:00:01Z')];
     const clock = new FakeClock('2030-01-01T00:00:00.500Z');
-    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), clock);
+    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), clock, new BatonMetrics());
     const lost: string[] = [];
     loop.start({ ...repo.holder, reportLost: (reason) => lost.push(reason) });
     await waitFor(() => repo.runs.length > 0, { message: 'first tick' });
