@@ -18,7 +18,7 @@ let appA: AppWithTokenDto;
 let appB: AppWithTokenDto;
 let j1: JobDto; // ends placed in past hours, exact durations
 let j2: JobDto; // a LOST run
-let j3: JobDto; // a fire skipped by the misfire policy (counted by the trigger loop's transaction)
+let j3: JobDto; // a fire skipped by the misfire policy (announced by the trigger loop after its commit)
 let k1: JobDto; // app B, counted through the listener directly
 
 const HOUR = 3_600_000;

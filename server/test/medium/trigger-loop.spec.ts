@@ -186,7 +186,7 @@ describe('TriggerLoop.tick', () => {
     const { planFires } = await import('../../src/modules/scheduler/fire-planner.js');
     const { compileSchedule } = await import('../../src/modules/schedules/core/schedule.js');
     const plan = planFires({ ...due!, nextFireAt: due!.nextFireAt! }, compileSchedule({ type: 'CRON', expression: '* * * * * ?', timezone: 'UTC' }), { now: clock.now(), lookaheadMs: 5000 });
-    expect(await repo.commit(term, [{ job: due!, plan }], clock.now())).toEqual({ committedJobs: 0, insertedRuns: 0, applied: [] });
+    expect(await repo.commit(term, [{ job: due!, plan }], clock.now())).toEqual({ committedJobs: 0, insertedRuns: 0, applied: [], skippedRuns: [] });
     expect(await runsOf(job)).toEqual([]);
     await loop.tick(term);
     expect(await runsOf(job)).toHaveLength(5);

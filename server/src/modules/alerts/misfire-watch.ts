@@ -14,13 +14,14 @@ const RESCAN_MS = 60_000;
 const BATCH = 500;
 
 /**
- * Leader duty: the trigger loop writes the fires its misfire policy skips directly as SKIPPED
- * runs (trigger type MISFIRE), without a run-end event, so this watch reads them (by id, from a
- * high-water mark; idx_runs_status) and hands each to the recorder once. Only the trigger loop
+ * Leader duty, a safety net: the trigger loop writes the fires its misfire policy skips as
+ * SKIPPED runs (trigger type MISFIRE) and announces their end after its commit; a crash between
+ * the two would lose the alert. This watch reads such runs (by id, from a high-water mark;
+ * idx_runs_status) and hands each to the recorder, which alerts once per run. Only the trigger loop
  * inserts such rows, on this leader, one transaction at a time, so their ids commit in order.
  * The first pass of a term looks back MISFIRE_LOOKBACK_MS, later ones at most RESCAN_MS (passes
- * are seconds apart). Skips the dispatcher makes while runs wait do raise a run-end event, and
- * the recorder's dedupe key makes a run seen by both alert once.
+ * are seconds apart). The recorder's dedupe key makes a run seen by both the announcement and
+ * this watch alert once.
  */
 @Injectable()
 export class MisfireWatch extends PeriodicDuty {

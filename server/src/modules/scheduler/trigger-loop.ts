@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock.js';
 import { AppConfig } from '../../config/app-config.js';
 import type { JobEntity } from '../jobs/job.entity.js';
 import { BatonMetrics } from '../metrics/baton-metrics.js';
+import { RunEvents } from '../runs/run-events.js';
 import { compileSchedule, type CompiledSchedule } from '../schedules/core/schedule.js';
 import { planFires, type FirePlan } from './fire-planner.js';
 import type { LeaderTerm } from './leader-duty.js';
@@ -36,6 +37,7 @@ export class TriggerLoop extends PeriodicDuty {
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly metrics: BatonMetrics,
+    private readonly events: RunEvents,
   ) {
     super();
   }
@@ -70,28 +72,26 @@ export class TriggerLoop extends PeriodicDuty {
       total.committedJobs += result.committedJobs;
       total.insertedRuns += result.insertedRuns;
       this.countFires(result.applied);
+      // Runs recorded SKIPPED ended at birth: announce them like every other end (rollups, alerts, metrics).
+      for (const run of result.skippedRuns) await this.events.runEnded(run);
       // A short batch was the last; a batch whose jobs all changed meanwhile is re-read next tick.
       if (due.length < this.config.triggerBatchSize || result.committedJobs === 0) break;
     }
     return total;
   }
 
-  /** Committed fires: SCHEDULED ones are fires; SKIPPED ones (misfire SKIP) are runs that ended at birth. */
+  /** Committed fires (SCHEDULED ones; SKIPPED ones are counted as finished runs by RunEvents). */
   private countFires(applied: JobFirePlan[]): void {
     const fires = new Map<string, { app_id: string; trigger_type: string; n: number }>();
-    let skipped = 0;
     for (const { job, plan } of applied) {
       for (const fire of plan.fires) {
-        if (fire.status === 'SKIPPED') skipped++;
-        else {
-          const key = `${job.appId}/${fire.triggerType}`;
-          const entry = fires.get(key) ?? fires.set(key, { app_id: job.appId, trigger_type: fire.triggerType, n: 0 }).get(key)!;
-          entry.n++;
-        }
+        if (fire.status === 'SKIPPED') continue;
+        const key = `${job.appId}/${fire.triggerType}`;
+        const entry = fires.get(key) ?? fires.set(key, { app_id: job.appId, trigger_type: fire.triggerType, n: 0 }).get(key)!;
+        entry.n++;
       }
     }
     for (const { n, ...labels } of fires.values()) this.metrics.firesTotal.inc(labels, n);
-    if (skipped) this.metrics.runsFinished.inc({ status: 'SKIPPED' }, skipped);
   }
 
   private planJob(job: JobEntity, now: Date): JobFirePlan {

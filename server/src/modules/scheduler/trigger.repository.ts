@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Brackets, DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DatabaseInfo, withBoundedLeaseLocks } from '../../database/database-info.js';
 import { JobEntity } from '../jobs/job.entity.js';
-import { countSkippedFires } from '../stats/run-stats.repository.js';
+import { RunEntity } from '../runs/run.entity.js';
 import type { FirePlan } from './fire-planner.js';
 import { assertLeaseHeld } from './lease-fence.js';
 
@@ -18,6 +18,8 @@ export interface CommitResult {
   insertedRuns: number;
   /** The plans of those jobs, whose fires were inserted. */
   applied: JobFirePlan[];
+  /** The SKIPPED runs this commit inserted (misfire SKIP, an unevaluable schedule): runs that ended at birth. */
+  skippedRuns: RunEntity[];
 }
 
 const RUN_COLUMNS = [
@@ -74,11 +76,30 @@ export class TriggerRepository {
         for (const p of plans) if (await advanceJob(m, p, now)) applied.push(p);
         const rows = applied.flatMap((p) => runRows(p, term.epoch, now));
         for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertRuns(m, rows.slice(i, i + INSERT_CHUNK));
-        await countSkippedFires(m, applied, now); // SKIPPED fires end here, without a RunEvents end: counted in the same transaction
-        return { committedJobs: applied.length, insertedRuns: rows.length, applied };
+        const skippedRuns = await insertedSkips(m, applied, now);
+        return { committedJobs: applied.length, insertedRuns: rows.length, applied, skippedRuns };
       }),
     );
   }
+}
+
+/**
+ * The SKIPPED rows this transaction really inserted (not no-ops on uq_runs_fire), read back so
+ * the trigger loop can announce their end like any other. A row created here carries this
+ * commit's `now`. No query when nothing was skipped (nearly every tick).
+ */
+async function insertedSkips(m: EntityManager, applied: JobFirePlan[], now: Date): Promise<RunEntity[]> {
+  const byJob = applied
+    .map(({ job, plan }) => ({ jobId: job.id, times: plan.fires.filter((f) => f.status === 'SKIPPED').map((f) => f.fireTime) }))
+    .filter((j) => j.times.length > 0);
+  if (byJob.length === 0) return [];
+  const q = m.getRepository(RunEntity).createQueryBuilder('r').where("r.status = 'SKIPPED' AND r.shard_index = 0 AND r.created_at = :now", { now });
+  q.andWhere(
+    new Brackets((w) => {
+      byJob.forEach((j, i) => w.orWhere(`(r.job_id = :job${i} AND r.fire_time IN (:...times${i}))`, { [`job${i}`]: j.jobId, [`times${i}`]: j.times }));
+    }),
+  );
+  return q.getMany();
 }
 
 async function advanceJob(m: EntityManager, { job, plan }: JobFirePlan, now: Date): Promise<boolean> {

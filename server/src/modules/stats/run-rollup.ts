@@ -18,9 +18,8 @@ import { runDelta } from './stats-buckets.js';
  * report, recoverer, dispatcher and cancel paths in four modules) or adding a "counted" flag to
  * runs plus a sweeper: the rollups feed dashboards, where a run in a million going uncounted
  * after a crash changes nothing anyone acts on, while the runs table stays the truth (each
- * run's status is exact there, and GET /runs lists them). Ends recorded by the trigger loop
- * itself (misfire SKIPPED fires) do not pass through here: its transaction counts them
- * (countSkippedFires), exactly.
+ * run's status is exact there, and GET /runs lists them). Misfire SKIPPED fires, which the
+ * trigger loop records already ended, arrive here too: the loop announces them after its commit.
  *
  * Not counted at all: SCHEDULED runs the server cancels on its own when a job is edited,
  * disabled or deleted (fires planned ahead that never came due; they end without an event).

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { EMPTY_DELTA, hourBucketOf, type RollupDelta, type RollupSums, type StatsRange } from './stats-buckets.js';
+import { type RollupDelta, type RollupSums, type StatsRange } from './stats-buckets.js';
 
 const COLUMNS = ['succeeded', 'failed', 'timed_out', 'cancelled', 'lost', 'skipped', 'duration_ms_sum', 'duration_ms_max', 'duration_count'] as const;
 
@@ -15,7 +15,7 @@ function deltaValues(d: RollupDelta): number[] {
  * parameters rather than VALUES(col), which MySQL 8.0.20+ deprecates and whose replacement
  * (`AS new`) MariaDB lacks.
  */
-export async function incrementRollup(m: EntityManager, jobId: string, appId: string, bucketStart: Date, d: RollupDelta): Promise<void> {
+async function incrementRollup(m: EntityManager, jobId: string, appId: string, bucketStart: Date, d: RollupDelta): Promise<void> {
   const v = deltaValues(d);
   await m.query(
     `INSERT INTO run_stats_hourly (job_id, bucket_start, app_id, ${COLUMNS.join(', ')})
@@ -25,38 +25,6 @@ export async function incrementRollup(m: EntityManager, jobId: string, appId: st
        duration_ms_sum = duration_ms_sum + ?, duration_ms_max = GREATEST(duration_ms_max, ?), duration_count = duration_count + ?`,
     [jobId, bucketStart, appId, ...v, ...v],
   );
-}
-
-/** The part of a trigger commit countSkippedFires needs (structurally a JobFirePlan). */
-export interface PlannedFires {
-  job: { id: string; appId: string };
-  plan: { fires: ReadonlyArray<{ status: string; fireTime: Date }> };
-}
-
-/**
- * Counts the SKIPPED runs the trigger loop recorded in this transaction (misfire policy SKIP, a
- * schedule that no longer compiles). Those runs are inserted already ended and never pass through
- * RunEvents, so the trigger commit calls this inside its own fenced transaction: the count
- * commits or rolls back with the runs, exactly once. Which fires were really inserted (and not
- * a no-op on uq_runs_fire) is read back: a row this transaction created carries its `now` as
- * created_at (a lookup of a handful of rows by uq_runs_fire or idx_runs_created). Costs no
- * query when no fire was skipped (nearly every tick).
- */
-export async function countSkippedFires(m: EntityManager, plans: readonly PlannedFires[], now: Date): Promise<void> {
-  const byJob = new Map<string, Date[]>();
-  for (const p of plans) {
-    const skipped = p.plan.fires.filter((f) => f.status === 'SKIPPED').map((f) => f.fireTime);
-    if (skipped.length > 0) byJob.set(String(p.job.id), skipped);
-  }
-  if (byJob.size === 0) return;
-  const clauses = [...byJob.values()].map((times) => `(job_id = ? AND fire_time IN (${times.map(() => '?').join(', ')}))`);
-  const rows: Array<{ job_id: string | number; app_id: string | number; n: string | number }> = await m.query(
-    `SELECT job_id, app_id, COUNT(*) AS n FROM runs
-      WHERE status = 'SKIPPED' AND shard_index = 0 AND created_at = ? AND (${clauses.join(' OR ')})
-      GROUP BY job_id, app_id ORDER BY job_id`,
-    [now, ...[...byJob.entries()].flatMap(([jobId, times]) => [jobId, ...times])],
-  );
-  for (const r of rows) await incrementRollup(m, String(r.job_id), String(r.app_id), hourBucketOf(now), { ...EMPTY_DELTA, skipped: Number(r.n) });
 }
 
 export interface StatsFilter {

@@ -4,6 +4,7 @@ import { AppConfig } from '../../../src/config/app-config.js';
 import type { JobEntity } from '../../../src/modules/jobs/job.entity.js';
 import { BatonMetrics } from '../../../src/modules/metrics/baton-metrics.js';
 import { LeaseLostError } from '../../../src/modules/scheduler/leader-duty.js';
+import { RunEvents } from '../../../src/modules/runs/run-events.js';
 import { TriggerLoop } from '../../../src/modules/scheduler/trigger-loop.js';
 import type { CommitResult, JobFirePlan, TriggerRepository } from '../../../src/modules/scheduler/trigger.repository.js';
 import { FakeClock } from '../../support/fake-clock.js';
@@ -43,7 +44,7 @@ class FakeTriggerRepository {
         insertedRuns++;
       }
     }
-    return { committedJobs, insertedRuns, applied };
+    return { committedJobs, insertedRuns, applied, skippedRuns: [] };
   }
 }
 
@@ -57,6 +58,8 @@ function job(id: string, expr: string, nextFireAt: string, extra: Partial<JobEnt
 }
 
 const config = (env: Record<string, string> = {}) => AppConfig.fromEnv({ TRIGGER_LOOKAHEAD_MS: '2000', TRIGGER_BATCH_SIZE: '2', TRIGGER_TICK_MS: '50', ...env });
+/** The loop's metrics and run events (events count finished runs into the same metrics). */
+const collaborators = (metrics = new BatonMetrics()) => [metrics, new RunEvents(metrics)] as const;
 let loop: TriggerLoop | undefined;
 afterEach(async () => {
   await loop?.stop();
@@ -68,7 +71,7 @@ describe('TriggerLoop (in-memory repository, fake clock)', () => {
     const repo = new FakeTriggerRepository();
     repo.jobs = ['1', '2', '3', '4', '5'].map((id) => job(id, '* * * * * ?', '2030-01-01T00:00:01Z'));
     const metrics = new BatonMetrics();
-    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'), metrics);
+    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'), ...collaborators(metrics));
     const result = await loop.tick(repo.holder);
     expect(result).toEqual({ dueJobs: 5, committedJobs: 5, insertedRuns: 10 });
     expect((await metrics.firesTotal.get()).values).toEqual([{ labels: { app_id: '1', trigger_type: 'CRON' }, value: 10 }]);
@@ -90,7 +93,7 @@ describe('TriggerLoop (in-memory repository, fake clock)', () => {
       }
       return realCommit(term, plans);
     };
-    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'), new BatonMetrics());
+    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'), ...collaborators());
     expect(await loop.tick(repo.holder)).toEqual({ dueJobs: 2, committedJobs: 0, insertedRuns: 0 });
     expect(await loop.tick(repo.holder)).toMatchObject({ committedJobs: 3 });
   });
@@ -98,7 +101,7 @@ describe('TriggerLoop (in-memory repository, fake clock)', () => {
   it('a stored schedule that no longer evaluates stops visibly with a SKIPPED run', async () => {
     const repo = new FakeTriggerRepository();
     repo.jobs = [job('9', 'not a cron', '2030-01-01T00:00:01Z')];
-    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'), new BatonMetrics());
+    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), new FakeClock('2030-01-01T00:00:00.500Z'), ...collaborators());
     Logger.overrideLogger(false);
     await loop.tick(repo.holder);
     expect(repo.runs).toEqual([expect.objectContaining({ jobId: '9', status: 'SKIPPED', reason: expect.stringMatching(/^schedule cannot be evaluated: /) })]);
@@ -109,7 +112,7 @@ describe('TriggerLoop (in-memory repository, fake clock)', () => {
     const repo = new FakeTriggerRepository();
     repo.jobs = [job('1', '* * * * * ?', '2030-01-01T00:00:01Z')];
     const clock = new FakeClock('2030-01-01T00:00:00.500Z');
-    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), clock, new BatonMetrics());
+    loop = new TriggerLoop(repo as unknown as TriggerRepository, config(), clock, ...collaborators());
     const lost: string[] = [];
     loop.start({ ...repo.holder, reportLost: (reason) => lost.push(reason) });
     await waitFor(() => repo.runs.length > 0, { message: 'first tick' });
