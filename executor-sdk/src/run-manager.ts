@@ -159,7 +159,7 @@ export class RunManager {
     const { info } = run;
     const startedAt = new Date();
     // Queued before the handler runs, so run.started.v1 precedes anything the handler logs.
-    this.o.outbox.enqueue(run.key, 'run.started.v1', { runId: info.runId, attempt: info.attempt, startedAt: startedAt.toISOString() });
+    this.o.outbox.enqueue(run.key, 'run.started.v1', { runId: info.runId, attempt: info.attempt, startedAt: startedAt.toISOString(), scheduledAt: info.scheduledAt.toISOString() });
     this.o.onStarted({ runId: info.runId, attempt: info.attempt, handler: run.handler, jobKey: info.jobKey });
     run.slot.start(startedAt);
     void run.slot.done.then((report) => this.finish(run, report));

@@ -113,6 +113,8 @@ export interface StartedMessage {
   runId: string;
   attempt: number;
   startedAt: string;
+  /** The run's planned time, echoed from the dispatch, so the server measures start lateness without reading the run. */
+  scheduledAt?: string;
 }
 
 export interface ProgressMessage {

@@ -31,14 +31,18 @@ export class RunReportsService {
     const ok = await retryTransient(() => this.runs.markStarted(msg.runId, msg.attempt, startedAt, this.leaseFrom(now), now));
     if (ok) {
       this.events.runsChanged([msg.runId]);
-      await this.observeStartLateness(msg.runId, startedAt);
+      await this.observeStartLateness(msg, startedAt);
     }
     return ok;
   }
 
-  /** baton_run_start_lateness_seconds; a point read by primary key, once per started run. Never fails the report. */
-  private async observeStartLateness(runId: string, startedAt: Date): Promise<void> {
-    const scheduledAt = await this.runs.scheduledAtOf(runId).catch(() => null);
+  /**
+   * baton_run_start_lateness_seconds, from the planned time the executor echoes; executors that
+   * do not send it cost a point read by primary key. Never fails the report.
+   */
+  private async observeStartLateness(msg: StartedMessage, startedAt: Date): Promise<void> {
+    const echoed = msg.scheduledAt ? new Date(msg.scheduledAt) : null;
+    const scheduledAt = echoed && !Number.isNaN(echoed.getTime()) ? echoed : await this.runs.scheduledAtOf(msg.runId).catch(() => null);
     if (scheduledAt) this.metrics.startLateness.observe(secondsBetween(scheduledAt, startedAt));
   }
 
