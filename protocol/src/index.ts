@@ -10,3 +10,4 @@ export * from './api/runs.js';
 export * from './api/triggers.js';
 export * from './api/alerts.js';
 export * from './api/stats.js';
+export * from './api/auth.js';
