@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
+import { requestIdMiddleware } from './common/http/request-id.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -18,6 +19,7 @@ export async function createServerApp(opts: AppModuleOptions & { quiet?: boolean
     bodyParser: false,
     logger: LEVELS.slice(0, LEVELS.indexOf(level) + 1),
   });
+  app.use(requestIdMiddleware);
   app.useBodyParser('json', { limit: opts.config.bodyLimitBytes });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

@@ -35,7 +35,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     if (error instanceof HttpException && error.getStatus() < 500) {
       return fromHttpException(error, req);
     }
-    const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    const requestId = req.requestId ?? randomUUID();
     this.logger.error(`${req.method} ${req.originalUrl} failed [request ${requestId}]`, error instanceof Error ? error.stack : String(error));
     return {
       status: 500,
