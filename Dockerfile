@@ -1,16 +1,40 @@
-# Multi-stage build of the Baton server with the console included.
+# Multi-stage build. Targets:
+#   server         (the default, last stage): the Baton server with the console (admin-ui/dist) and sql/
+#   demo-executor  the SDK's demo executor and its bootstrap script, for docker-compose.yml
+# Both run as the unprivileged `node` user from read-only, root-owned files under /app.
+
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
+# Manifests first, so the dependency layer is cached until a package.json or the lock changes.
+# npm ci needs every workspace's package.json to resolve the workspace links.
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY protocol/package.json protocol/
 COPY server/package.json server/
 COPY executor-sdk/package.json executor-sdk/
 COPY admin-ui/package.json admin-ui/
 RUN npm ci --no-audit --no-fund
+# .dockerignore keeps the host's node_modules, dist folders, .git, data/ and .env out of this copy.
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# Builds protocol, server, executor-sdk and admin-ui, then drops dev dependencies from the
+# (hoisted) root node_modules; workspace packages stay linked as node_modules/@baton/* -> ../../<dir>.
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim
+FROM node:20-bookworm-slim AS demo-executor
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /src/package.json ./
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/protocol/package.json protocol/
+COPY --from=build /src/protocol/dist protocol/dist
+COPY --from=build /src/executor-sdk/package.json executor-sdk/
+COPY --from=build /src/executor-sdk/dist executor-sdk/dist
+# The bootstrap service writes the demo app's token here, the executor reads it. A new named
+# volume mounted on /bootstrap starts with this directory's owner, so `node` can write to it.
+RUN mkdir /bootstrap && chown node:node /bootstrap
+USER node
+CMD ["node", "executor-sdk/dist/examples/demo-executor.js"]
+
+FROM node:20-bookworm-slim AS server
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /src/package.json ./
@@ -19,8 +43,12 @@ COPY --from=build /src/protocol/package.json protocol/
 COPY --from=build /src/protocol/dist protocol/dist
 COPY --from=build /src/server/package.json server/
 COPY --from=build /src/server/dist server/dist
+# The server serves ../../admin-ui/dist and reads ../../sql relative to server/dist.
 COPY --from=build /src/admin-ui/dist admin-ui/dist
 COPY --from=build /src/sql sql
 USER node
 EXPOSE 8080
+# /readyz: database reachable, schema current, node registered. Uses node's fetch (no curl in slim).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "server/dist/main.js"]

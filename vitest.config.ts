@@ -46,6 +46,16 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
         },
       },
+      {
+        test: {
+          name: 'tools',
+          root: './tools',
+          include: ['test/**/*.spec.ts'],
+          pool: 'forks',
+          testTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
     ],
   },
 });
