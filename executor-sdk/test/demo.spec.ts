@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aRun } from './support/fake-server.js';
@@ -33,7 +35,7 @@ describe.skipIf(!existsSync(demo))('demo executor (built)', () => {
     await waitFor(() => /DEMO_EXECUTOR_READY instance=\S+/.test(out.stdout), 'the ready line', 10_000);
     const instance = /DEMO_EXECUTOR_READY instance=(\S+)/.exec(out.stdout)![1];
     expect(server.handshakes[0]).toMatchObject({ instanceId: instance, concurrency: 5 });
-    expect(server.handshakes[0]!.handlers.sort()).toEqual(['demo.echo', 'demo.fail', 'demo.hello', 'demo.ignoreAbort', 'demo.shard', 'demo.slow']);
+    expect(server.handshakes[0]!.handlers.sort()).toEqual(['demo.echo', 'demo.fail', 'demo.flaky', 'demo.hello', 'demo.ignoreAbort', 'demo.shard', 'demo.slow']);
 
     const parent = { runId: 'p', jobKey: 'billing:p', status: 'SUCCEEDED', result: 1 };
     const echo = aRun({ handler: 'demo.echo', params: { a: 1 }, attempt: 2, shard: { index: 1, total: 2 }, parent });
@@ -51,6 +53,25 @@ describe.skipIf(!existsSync(demo))('demo executor (built)', () => {
     await waitFor(() => out.exited, 'the demo to exit', 10_000);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('DEMO_EXECUTOR_CLOSED');
+  });
+
+  it('reads the token from BATON_TOKEN_FILE, and demo.flaky fails (retryably) or succeeds by its failure rate', async () => {
+    const server = await h.server();
+    const dir = mkdtempSync(join(tmpdir(), 'baton-demo-token-'));
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'secret\n');
+    try {
+      const { out } = spawnDemo({ BATON_SERVERS: server.url, BATON_APP: 'billing', BATON_TOKEN_FILE: tokenFile });
+      await waitFor(() => /DEMO_EXECUTOR_READY/.test(out.stdout), 'the ready line', 10_000);
+      const alwaysFails = aRun({ handler: 'demo.flaky', params: { failureRate: 1 }, attempt: 2 });
+      const neverFails = aRun({ handler: 'demo.flaky', params: { failureRate: 0 } });
+      expect((await server.dispatch([alwaysFails, neverFails])).accepted).toHaveLength(2);
+      await waitFor(() => server.of('run.result.v1').length === 2, 'two results', 10_000);
+      expect(server.resultsFor(alwaysFails.runId)[0]).toMatchObject({ outcome: 'FAILED', error: { message: 'flaky failure on attempt 2', retryable: true } });
+      expect(server.resultsFor(neverFails.runId)[0]).toMatchObject({ outcome: 'SUCCEEDED', result: { attempt: 1 } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits non-zero with the reason when the server refuses it', async () => {

@@ -4,7 +4,8 @@
  * Environment (read here by the demo; the SDK itself only takes options):
  *   BATON_SERVERS          comma-separated server URLs (default http://localhost:8080)
  *   BATON_APP              app name (default demo)
- *   BATON_TOKEN            the app's executor token (required)
+ *   BATON_TOKEN            the app's executor token (this or BATON_TOKEN_FILE is required)
+ *   BATON_TOKEN_FILE       a file holding the token (used when BATON_TOKEN is unset; for containers)
  *   BATON_CONCURRENCY      runs at once (default 4)
  *   BATON_HANDLER_DELAY_MS extra delay before each handler's work (default 0)
  *   BATON_INSTANCE_ID      optional fixed instance id
@@ -13,6 +14,7 @@
  * Prints `DEMO_EXECUTOR_READY instance=<id>` once connected; exits 1 with the error if start()
  * fails; on SIGTERM/SIGINT closes gracefully and exits 0.
  */
+import { readFileSync } from 'node:fs';
 import { createExecutor, type ExecutorLogger } from '../index.js';
 import { registerDemoHandlers } from './demo-handlers.js';
 
@@ -31,9 +33,14 @@ function loggerFromEnv(): ExecutorLogger | undefined {
   return { ...(level === 'debug' ? { debug: print('debug') } : {}), info: print('info'), warn: print('warn'), error: print('error') };
 }
 
+function tokenFromFile(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  return readFileSync(file, 'utf8').trim() || undefined;
+}
+
 async function main(): Promise<void> {
-  const token = process.env.BATON_TOKEN;
-  if (!token) throw new Error('BATON_TOKEN is required');
+  const token = process.env.BATON_TOKEN || tokenFromFile(process.env.BATON_TOKEN_FILE);
+  if (!token) throw new Error('BATON_TOKEN (or BATON_TOKEN_FILE) is required');
   const executor = createExecutor({
     servers: (process.env.BATON_SERVERS ?? 'http://localhost:8080').split(',').map((s) => s.trim()).filter(Boolean),
     app: process.env.BATON_APP || 'demo',

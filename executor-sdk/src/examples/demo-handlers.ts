@@ -26,6 +26,18 @@ export function registerDemoHandlers(executor: Executor, { delayMs }: DemoHandle
     throw ctx.params?.nonRetryable ? new NonRetryableError(message) : new Error(message);
   });
 
+  executor.handle('demo.flaky', async (ctx) => {
+    await pause(ctx.signal);
+    // Retryable failures, at random: the demo's `flaky` job shows retries and backoff with it.
+    const failureRate = Math.min(1, num(ctx.params?.failureRate, 0.5));
+    if (Math.random() < failureRate) {
+      ctx.log.warn(`attempt ${ctx.attempt} failed (failure rate ${failureRate})`);
+      throw new Error(`flaky failure on attempt ${ctx.attempt}`);
+    }
+    ctx.log(`attempt ${ctx.attempt} succeeded`);
+    return { attempt: ctx.attempt };
+  });
+
   executor.handle('demo.slow', async (ctx) => {
     await pause(ctx.signal);
     const ms = num(ctx.params?.ms, 5000);
