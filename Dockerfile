@@ -46,6 +46,9 @@ COPY --from=build /src/server/dist server/dist
 # The server serves ../../admin-ui/dist and reads ../../sql relative to server/dist.
 COPY --from=build /src/admin-ui/dist admin-ui/dist
 COPY --from=build /src/sql sql
+# The only place the server may write: the embedded database's default location, for a
+# `docker run` without DATABASE_URL once that engine exists (Compose always sets DATABASE_URL).
+RUN mkdir data && chown node:node data
 USER node
 EXPOSE 8080
 # /readyz: database reachable, schema current, node registered. Uses node's fetch (no curl in slim).
