@@ -5,6 +5,9 @@
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
+# @nestjs/swagger pulls in @scarf/scarf, whose install script phones home; the root package.json
+# denies it through npm 11's allowScripts, which the image's npm 10 does not read.
+ENV SCARF_ANALYTICS=false
 # Manifests first, so the dependency layer is cached until a package.json or the lock changes.
 # npm ci needs every workspace's package.json to resolve the workspace links.
 COPY package.json package-lock.json tsconfig.base.json ./
