@@ -37,6 +37,8 @@ const STOP_TIMEOUT_MS = 15_000;
 /** @type {Proc[]} */
 const procs = [];
 let stopping = false;
+/** Set once both processes run; before that, a process that exits fails the start with its output. */
+let running = false;
 
 async function main() {
   ensureBuilt();
@@ -67,6 +69,7 @@ async function main() {
   });
   await waitForLine(executor, /^DEMO_EXECUTOR_READY/, 30_000, 'the demo executor to connect');
 
+  running = true;
   printBanner({ origin, databaseUrl, admin, seeded });
   console.log(`BATON_DEMO_READY url=${origin} server_pid=${server.child.pid} executor_pid=${executor.child.pid}`);
   streamOutput(server);
@@ -139,7 +142,7 @@ function startProcess(name, script, env) {
   const proc = { name, child, exited, lines };
   procs.push(proc);
   exited.then((code) => {
-    if (!stopping) {
+    if (running && !stopping) {
       console.error(`\nThe ${name} exited unexpectedly (code ${code}); stopping the demo.`);
       void stop(1);
     }
@@ -183,6 +186,7 @@ async function waitForReady(origin, server) {
   const deadline = Date.now() + 60_000;
   let last = '';
   while (Date.now() < deadline) {
+    if (server.child.exitCode !== null) throw new StartError('the server exited before it was ready', server);
     try {
       const res = await fetch(`${origin}/readyz`, { signal: AbortSignal.timeout(5_000) });
       if (res.ok) return;
