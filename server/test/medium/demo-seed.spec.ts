@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The demo's seeding ships compiled with the SDK's examples (`npm run build`, which `npm test` runs first).
-import { seedDemo } from '../../../executor-sdk/dist/examples/demo-seed.js';
+import { DemoApi, seedDemo } from '../../../executor-sdk/dist/examples/demo-seed.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const admin = { email: 'admin@demo.test', password: 'demo-seed-password-1' };
@@ -19,14 +19,20 @@ describe('demo seeding (npm run demo and the compose bootstrap)', () => {
     expect(first.createdJobs).toEqual(['demo:report', 'demo:hello-every-10s', 'demo:progress', 'demo:flaky']);
     expect(first.existingJobs).toEqual([]);
 
-    const progress = await server.api.get('/jobs/demo:progress');
-    expect(progress.status).toBe(200);
-    expect(progress.body).toMatchObject({ schedule: { type: 'FIXED_RATE' }, children: [{ job: 'demo:report', on: 'SUCCESS' }], enabled: true });
-    const cron = await server.api.get('/jobs/demo:hello-every-10s');
-    expect(cron.body.nextFireAt).not.toBeNull();
+    // Read back as the admin too (once the API requires sign-in, anonymous reads are refused).
+    const api = new DemoApi(server.url);
+    await api.signIn(admin);
+    const get = async (path: string) => {
+      const res = await api.request('GET', path);
+      expect(res.status, path).toBe(200);
+      return res.json() as Promise<any>;
+    };
+    expect(await get('/jobs/demo:progress')).toMatchObject({ schedule: { type: 'FIXED_RATE' }, children: [{ job: 'demo:report', on: 'SUCCESS' }], enabled: true });
+    const cron = await get('/jobs/demo:hello-every-10s');
+    expect(cron.nextFireAt).not.toBeNull();
     // The first cron fire is at most 10 s away, so a first visit to the console soon shows runs.
-    expect(Date.parse(cron.body.nextFireAt) - Date.now()).toBeLessThanOrEqual(10_000);
-    expect((await server.api.get('/jobs/demo:flaky')).body.retry).toMatchObject({ maxAttempts: 3 });
+    expect(Date.parse(cron.nextFireAt) - Date.now()).toBeLessThanOrEqual(10_000);
+    expect((await get('/jobs/demo:flaky')).retry).toMatchObject({ maxAttempts: 3 });
 
     const kept = await seedDemo({ url: server.url, app: 'demo', admin, knownToken: first.token });
     expect(kept).toMatchObject({ tokenSource: 'known', token: first.token, createdJobs: [] });
@@ -35,7 +41,7 @@ describe('demo seeding (npm run demo and the compose bootstrap)', () => {
     const rotated = await seedDemo({ url: server.url, app: 'demo', admin });
     expect(rotated.tokenSource).toBe('rotated');
     expect(rotated.token).not.toBe(first.token);
-    const { tokenPrefix } = (await server.api.get('/apps/demo')).body;
+    const { tokenPrefix } = await get('/apps/demo');
     expect(rotated.token.startsWith(tokenPrefix)).toBe(true);
     expect(first.token.startsWith(tokenPrefix)).toBe(false);
   });
