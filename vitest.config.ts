@@ -38,21 +38,21 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'executor-sdk',
-          root: './executor-sdk',
-          include: ['test/**/*.spec.ts'],
-          pool: 'forks',
-          testTimeout: 30_000,
-          sequence: { groupOrder: 0 },
-        },
-      },
-      {
-        test: {
           name: 'tools',
           root: './tools',
           include: ['test/**/*.spec.ts'],
           pool: 'forks',
           testTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'executor-sdk',
+          root: './executor-sdk',
+          include: ['test/**/*.spec.ts'],
+          pool: 'forks',
+          testTimeout: 30_000,
           sequence: { groupOrder: 0 },
         },
       },
