@@ -9,7 +9,8 @@ WORKDIR /src
 # denies it through npm 11's allowScripts, which the image's npm 10 does not read.
 ENV SCARF_ANALYTICS=false
 # Manifests first, so the dependency layer is cached until a package.json or the lock changes.
-# npm ci needs every workspace's package.json to resolve the workspace links.
+# npm ci needs every workspace's package.json to resolve the workspace links: a new workspace
+# needs its line here (tools/test/dockerfile.spec.ts checks this against package.json).
 COPY package.json package-lock.json tsconfig.base.json ./
 COPY protocol/package.json protocol/
 COPY server/package.json server/
