@@ -43,9 +43,14 @@ function setupOpenApi(app: NestExpressApplication): void {
     .setTitle('Baton API')
     .setDescription(
       'REST API of the Baton scheduler. Errors are `{ code, message, details }` with a 4xx status that says what to fix. ' +
-        'Ids are 64-bit decimal strings. Lists are keyset-paginated: pass `nextCursor` back as `cursor`.',
+        'Ids are 64-bit decimal strings. Lists are keyset-paginated: pass `nextCursor` back as `cursor`. ' +
+        'Every route but the health probes and sign-in needs credentials: `Authorization: Bearer <api key>`, or the console session cookie plus `X-CSRF-Token` on unsafe methods.',
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (`bk_…`) created with POST /api/v1/api-keys.' }, 'apiKey')
+    .addCookieAuth('baton_session', { type: 'apiKey', in: 'cookie', description: 'The console session; unsafe methods also need the X-CSRF-Token header.' }, 'session')
+    .addSecurityRequirements('apiKey')
+    .addSecurityRequirements('session')
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
 }

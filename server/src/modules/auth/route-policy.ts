@@ -68,3 +68,19 @@ type HandlerNames<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unkn
 export function RoutePolicies<T>(policies: { [K in HandlerNames<T>]: RoutePolicy }): ClassDecorator {
   return SetMetadata(ROUTE_POLICIES, policies);
 }
+
+/** The rule in words, for the permission table in docs/api.md (kept in step by a test). */
+export function describeRule(rule: AccessRule): string {
+  switch (rule.kind) {
+    case 'public':
+      return 'anyone';
+    case 'signedIn':
+      return 'any user or API key';
+    case 'roles':
+      return rule.roles.length === 1 ? `${rule.roles[0]} users` : `users: ${rule.roles.join(', ')}`;
+    case 'app':
+      return `\`${rule.action}\` on the app of ${rule.sources.map((s) => `${s.in === 'param' ? `:${s.name}` : `${s.in}.${s.name}`}${s.optional ? ' (if given)' : ''}`).join(' and ')}`;
+    case 'anyApp':
+      return `\`${rule.action}\` on some app (results narrowed to the caller's apps)`;
+  }
+}
