@@ -104,6 +104,10 @@ describe('first start with a setup link', () => {
     const tokenRow = await query(db, 'SELECT used_at FROM setup_tokens WHERE used_at IS NOT NULL');
     expect(tokenRow).toHaveLength(1);
 
+    // The token's only appearance is its one log line.
+    expect(capturedLogLines().filter((l) => l.includes(token))).toHaveLength(1);
+    expect(server.transcript.filter((b) => b.includes(token))).toEqual([]);
+
     const state = await winner.get('/auth/state');
     expect(state.body.setupRequired).toBe(false);
     expect(state.body.user.email).toBe(users[0].email);
