@@ -24,9 +24,14 @@ export class AppConfig {
 
   /** ADVERTISE_URL, else this host (HOST when it names one address) and the port actually listened on. */
   get advertiseUrl(): string {
+    return this.advertiseUrlFor(this.listeningPort ?? this.values.port);
+  }
+
+  /** What advertiseUrl is once the server listens on `port` (without recording it). */
+  advertiseUrlFor(port: number): string {
     if (this.values.advertiseUrl) return this.values.advertiseUrl;
     const host = ['0.0.0.0', '::', ''].includes(this.values.host) ? hostname() : this.values.host;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${this.listeningPort ?? this.values.port}`;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
   get logLevel(): AppConfigValues['logLevel'] { return this.values.logLevel; }
   get migrateOnStart(): boolean { return this.values.migrateOnStart; }

@@ -72,8 +72,7 @@ export class FirstStart implements OnApplicationBootstrap {
     const server = this.httpHost.httpAdapter.getHttpServer() as Server;
     server.once('listening', () => {
       const address = server.address();
-      if (address && typeof address === 'object') this.config.setListeningPort(address.port);
-      log(this.config.advertiseUrl);
+      log(this.config.advertiseUrlFor(address && typeof address === 'object' ? address.port : this.config.port));
     });
   }
 }
