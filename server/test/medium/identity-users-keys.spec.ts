@@ -186,6 +186,20 @@ describe('API keys', () => {
     await expect(server.app.get(ApiKeysService).create({ name: 'k', scopes: ['read'], apps: [theirs.name] }, { principal: null, actor: { type: 'anonymous', id: null, name: '' }, ip: '', requestId: '' })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
+  it('a key never does more than its creator may do now', async () => {
+    const [a, b] = [await newApp(), await newApp()];
+    const user = await newUser('operator', [a.name, b.name]);
+    const op = await login(user);
+    const key = await createKey(op, { name: 'both', scopes: ['read', 'manage'], apps: [a.name, b.name] });
+    const auth = server.app.get(Authenticator);
+    const principal = async () => (await auth.authenticate({ method: 'GET', headers: { authorization: `Bearer ${key.body.key}` }, ip: '' })) as any;
+    expect([...(await principal()).appIds].sort()).toEqual([a.id, b.id].sort());
+    await admin.patch(`/users/${user.id}`, { apps: [a.name] });
+    expect([...(await principal()).appIds]).toEqual([a.id]);
+    await admin.patch(`/users/${user.id}`, { role: 'viewer' });
+    expect([...(await principal()).scopes]).toEqual(['read']);
+  });
+
   it('disabling or deleting a user revokes the keys they created', async () => {
     const app = await newApp();
     const user = await newUser('operator', [app.name]);

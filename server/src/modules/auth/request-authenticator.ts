@@ -55,9 +55,19 @@ export class RequestAuthenticator extends Authenticator {
     if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= API_KEY_TOUCH_INTERVAL_MS) {
       await this.keys.touch(key.id, now, new Date(now.getTime() - API_KEY_TOUCH_INTERVAL_MS));
     }
-    const appIds = key.allApps ? [] : ((await this.keys.appIdsOf([key.id])).get(key.id) ?? []);
-    const scopes = key.scopes.split(',').filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
-    return { kind: 'api_key', id: key.id, name: key.name, prefix: key.prefix, scopes: new Set(scopes), allApps: key.allApps, appIds: new Set(appIds) };
+    let allApps = key.allApps;
+    let appIds = allApps ? [] : ((await this.keys.appIdsOf([key.id])).get(key.id) ?? []);
+    let scopes = key.scopes.split(',').filter((s): s is ApiKeyScope => (API_KEY_SCOPES as readonly string[]).includes(s));
+    // A key never does more than its creator may do now: an operator who lost an app (or became
+    // a viewer) takes it from their keys too. Disabling or deleting the creator revokes the keys.
+    const creator = key.createdByUserId ? await this.users.findById(key.createdByUserId) : null;
+    if (creator && creator.role !== 'admin') {
+      const granted = new Set((await this.users.grantsOf([creator.id])).get(creator.id) ?? []);
+      appIds = allApps ? [...granted] : appIds.filter((id) => granted.has(id));
+      allApps = false;
+      if (creator.role !== 'operator') scopes = scopes.filter((s) => s === 'read');
+    }
+    return { kind: 'api_key', id: key.id, name: key.name, prefix: key.prefix, scopes: new Set(scopes), allApps, appIds: new Set(appIds) };
   }
 
   private async userPrincipal(sessionToken: string, source: CredentialSource): Promise<UserPrincipal> {
