@@ -174,6 +174,12 @@ describe('session end', () => {
     expect((await elsewhere.get('/auth/state')).body.user).toBeNull();
     expect((await server.browser(newIp()).post('/auth/login', { email: user.email, password: user.password })).status).toBe(401);
     await signedIn({ email: user.email, password: 'a brand new passphrase' });
+    // Guessing the current password through a session locks the account like failed sign-ins.
+    for (let i = 0; i < 5; i++) expect((await here.post('/auth/password', { currentPassword: `guess number ${i}`, newPassword: 'another new passphrase' })).status).toBe(400);
+    const locked = await here.post('/auth/password', { currentPassword: 'a brand new passphrase', newPassword: 'another new passphrase' });
+    expect(locked.body.code).toBe('ACCOUNT_LOCKED');
+    clock.advance(15 * 60_000);
+    expect((await here.post('/auth/password', { currentPassword: 'a brand new passphrase', newPassword: 'another new passphrase' })).status).toBe(204);
   });
 
   it('an admin reset and disabling a user end their sessions', async () => {

@@ -120,7 +120,11 @@ export class AuthService {
     const principal = requireSessionUser(caller);
     const user = await this.users.findById(principal.id);
     if (!user) throw notSignedIn();
+    const now = this.clock.now();
+    // Wrong current passwords count like failed sign-ins, so a borrowed session cannot guess it.
+    if (user.lockedUntil && user.lockedUntil > now) throw accountLocked(secondsUntil(user.lockedUntil, now));
     if (!(await this.hasher.verify(user.passwordHash, body.currentPassword))) {
+      await this.users.registerFailedLogin(user.id, this.config.loginMaxFailures, new Date(now.getTime() + this.config.loginLockMs));
       throw new DomainError('VALIDATION_FAILED', 'The current password is wrong.', [{ field: 'currentPassword', message: 'is wrong' }]);
     }
     this.hasher.assertAcceptable(body.newPassword, user.email);

@@ -13,9 +13,12 @@ const ARGON2ID = 2;
  */
 @Injectable()
 export class PasswordHasher {
-  private dummy: Promise<string> | null = null;
+  /** A hash of nothing anyone knows, verified against for unknown e-mails. */
+  private readonly dummy: Promise<string>;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly config: AppConfig) {
+    this.dummy = this.hash(randomBytes(16).toString('hex'));
+  }
 
   hash(password: string): Promise<string> {
     return hash(password, { algorithm: ARGON2ID });
@@ -31,7 +34,6 @@ export class PasswordHasher {
 
   /** Spends one verification on a throwaway hash, so an unknown e-mail takes as long as a wrong password. */
   async spendOneVerification(password: string): Promise<void> {
-    this.dummy ??= this.hash(randomBytes(16).toString('hex'));
     await this.verify(await this.dummy, password);
   }
 
