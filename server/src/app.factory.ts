@@ -5,6 +5,7 @@ import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
 import { requestIdMiddleware } from './common/http/request-id.js';
@@ -20,6 +21,11 @@ export async function createServerApp(opts: AppModuleOptions & { quiet?: boolean
     logger: LEVELS.slice(0, LEVELS.indexOf(level) + 1),
   });
   app.use(requestIdMiddleware);
+  app.set('trust proxy', opts.config.trustProxy);
+  app.use(securityHeaders(opts.config.cookieSecure));
+  if (opts.config.corsOrigins.length > 0) {
+    app.enableCors({ origin: [...opts.config.corsOrigins], credentials: true, allowedHeaders: ['content-type', 'authorization', 'x-csrf-token', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'] });
+  }
   app.useBodyParser('json', { limit: opts.config.bodyLimitBytes });
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -30,6 +36,35 @@ export async function createServerApp(opts: AppModuleOptions & { quiet?: boolean
   setupOpenApi(app);
   serveConsole(app);
   return app;
+}
+
+/**
+ * helmet's headers, with a CSP the console works under: its own scripts only, inline styles
+ * (the component library injects them), images from itself and data: URLs, and API and
+ * socket.io calls to the same origin (CSP3 'self' covers ws:/wss: to the same host).
+ * upgrade-insecure-requests only when served over HTTPS (COOKIE_SECURE), or a plain-HTTP
+ * install could not load its own assets.
+ */
+function securityHeaders(https: boolean) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: https,
+  });
 }
 
 /** The built admin console (admin-ui/dist), when present, is served at `/`. */

@@ -42,6 +42,8 @@ interface Call {
 
 interface Row {
   allowed: readonly Caller[];
+  /** How a signed-in caller is refused when not 403 FORBIDDEN (ownership checks hide what is not yours). */
+  deniedAs?: { status: number; code: string };
   /** Builds a fresh request per caller, so a caller that is allowed to delete does not spoil the next. */
   call: (f: Fixture) => Call | Promise<Call>;
 }
@@ -52,7 +54,7 @@ let fixture: Fixture;
 const clients = new Map<Caller, ApiClient>();
 let executorSocket: RawSocket | undefined;
 
-const freshJob = async (f: Fixture) => (await newJob(admin, { app: f.appA.name, schedule: { type: 'NONE' } })).id;
+const freshJob = async (f: Fixture) => (await newJob(admin, { app: f.appA.name, schedule: { type: 'NONE', expression: null } as never })).id;
 const futureRun = async (f: Fixture) => (await admin.post<RunDto>(`/jobs/${f.jobA.id}/trigger`, { delay: 'P1D' })).body.id;
 
 const ROUTES: Record<string, Row> = {
@@ -75,8 +77,8 @@ const ROUTES: Record<string, Row> = {
 
   'GET /api-keys': { allowed: OPERATORS, call: () => ({ path: '/api-keys' }) },
   'POST /api-keys': { allowed: ['operatorA', 'admin'], call: (f) => ({ path: '/api-keys', body: { name: uniqueName('k'), scopes: ['read'], apps: [f.appA.name] } }) },
-  // Only the admin may revoke a key someone else created.
-  'DELETE /api-keys/:id': { allowed: ADMIN, call: async (f) => ({ path: `/api-keys/${(await newKey(['read'], [f.appA.name])).id}` }) },
+  // Only the admin may revoke a key someone else created; to operators it does not exist.
+  'DELETE /api-keys/:id': { allowed: ADMIN, deniedAs: { status: 404, code: 'API_KEY_NOT_FOUND' }, call: async (f) => ({ path: `/api-keys/${(await newKey(['read'], [f.appA.name])).id}` }) },
 
   'GET /audit': { allowed: ADMIN, call: () => ({ path: '/audit' }) },
 
@@ -87,7 +89,7 @@ const ROUTES: Record<string, Row> = {
   'DELETE /apps/:app': { allowed: ADMIN, call: async () => ({ path: `/apps/${(await newApp(admin)).name}` }) },
   'POST /apps/:app/rotate-token': { allowed: MANAGE_A, call: (f) => ({ path: `/apps/${f.appA.name}/rotate-token`, body: { graceMs: 3_600_000 } }) },
 
-  'POST /jobs': { allowed: MANAGE_A, call: (f) => ({ path: '/jobs', body: { app: f.appA.name, name: uniqueName('job'), handler: 'h', schedule: { type: 'NONE' } } }) },
+  'POST /jobs': { allowed: MANAGE_A, call: (f) => ({ path: '/jobs', body: { app: f.appA.name, name: uniqueName('job'), handler: 'h', schedule: { type: 'NONE', expression: null } } }) },
   'GET /jobs': { allowed: ANY_READ, call: () => ({ path: '/jobs' }) },
   'GET /jobs/:job': { allowed: READ_A, call: (f) => ({ path: `/jobs/${f.jobA.id}` }) },
   'PATCH /jobs/:job': { allowed: MANAGE_A, call: async (f) => ({ path: `/jobs/${f.jobA.id}`, body: { description: 'edited', version: (await admin.get<JobDto>(`/jobs/${f.jobA.id}`)).body.version } }) },
@@ -162,7 +164,7 @@ beforeAll(async () => {
   admin = server.api;
   const appA = await newApp(admin);
   const appB = await newApp(admin);
-  const jobA = await newJob(admin, { app: appA.name, schedule: { type: 'NONE' } });
+  const jobA = await newJob(admin, { app: appA.name, schedule: { type: 'NONE', expression: null } as never });
   const runA = (await admin.post<RunDto>(`/jobs/${jobA.id}/trigger`, { delay: 'P1D' })).body;
   const hs = handshake(appA.name, appA.token);
   executorSocket = (await connectRaw(server.url, hs)).socket;
@@ -193,7 +195,10 @@ describe('route policies', () => {
   it('a route whose controller forgot a policy is closed (fail closed, not open)', async () => {
     // The guard refuses before the handler; every discovered route has a policy, so prove it on the guard itself.
     const { AccessGuard } = await import('../../src/modules/access/access.guard.js');
-    const guard = server.app.get(AccessGuard, { strict: false });
+    const { ResourceAppsRepository } = await import('../../src/modules/access/resource-apps.repository.js');
+    const { Authenticator } = await import('../../src/modules/auth/authenticator.js');
+    const { Reflector } = await import('@nestjs/core');
+    const guard = new AccessGuard(server.app.get(Reflector), server.app.get(Authenticator, { strict: false }), server.app.get(ResourceAppsRepository, { strict: false }));
     const ctx = {
       getType: () => 'http',
       getClass: () => class Unlisted {},
@@ -216,6 +221,8 @@ describe.each(Object.keys(ROUTES))('%s', (key) => {
       expect(res.status, `${caller} on ${key}: ${JSON.stringify(res.body)}`).toBeLessThan(500);
     } else if (caller === 'anonymous') {
       expect({ status: res.status, code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    } else if (row.deniedAs && OPERATORS.includes(caller)) {
+      expect({ status: res.status, code }, `${caller} must not call ${key}: ${JSON.stringify(res.body)}`).toEqual(row.deniedAs);
     } else {
       expect({ status: res.status, code }, `${caller} must not call ${key}: ${JSON.stringify(res.body)}`).toEqual({ status: 403, code: 'FORBIDDEN' });
     }
@@ -224,13 +231,15 @@ describe.each(Object.keys(ROUTES))('%s', (key) => {
 
 describe('lists show only the caller\'s apps', () => {
   it('an operator of B sees B\'s jobs and runs, never A\'s', async () => {
-    const jobB = await newJob(admin, { app: fixture.appB.name, schedule: { type: 'NONE' } });
+    const jobB = await newJob(admin, { app: fixture.appB.name, schedule: { type: 'NONE', expression: null } as never });
     const opB = clients.get('operatorB')!;
-    const jobs = (await opB.get<{ items: JobDto[] }>('/jobs?limit=500')).body.items;
+    const jobs = (await opB.get<{ items: JobDto[] }>('/jobs?limit=200')).body.items;
     expect(jobs.map((j) => j.id)).toContain(jobB.id);
     expect(jobs.filter((j) => j.app === fixture.appA.name)).toEqual([]);
     expect((await opB.get<{ items: RunDto[] }>(`/runs?app=${fixture.appA.name}`)).body.items).toEqual([]);
-    expect((await opB.get<{ items: unknown[] }>('/apps')).body.items.map((a: any) => a.name)).toEqual([fixture.appB.name]);
+    const apps = await opB.get<{ items: Array<{ name: string }> }>('/apps');
+    expect(apps.status, JSON.stringify(apps.body)).toBe(200);
+    expect(apps.body.items.map((a) => a.name)).toEqual([fixture.appB.name]);
     expect((await opB.get<unknown[]>('/executors')).body).toEqual([]);
     expect((await opB.get(`/stats?app=${fixture.appA.name}`)).body.code).toBe('FORBIDDEN');
   });

@@ -35,16 +35,22 @@ let admin: ApiClient;
 let validRefs: string[] = [];
 
 const text = fc.oneof(fc.constantFrom(...NASTY), fc.string(), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.integer().map(String), fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }).map(String));
-const pathValue = () => fc.oneof(text, fc.constantFrom(...validRefs));
 const json = fc.jsonValue({ maxDepth: 3 });
-const fieldValue = fc.oneof(json, text, fc.constantFrom(...validRefs), fc.array(fc.oneof(text, json), { maxLength: 4 }));
-const bodyArb = fc.oneof(
-  json,
-  fc.dictionary(fc.constantFrom(...FIELDS), fieldValue, { maxKeys: 6 }),
-  // Malformed JSON text, sent raw with content-type application/json.
-  fc.constantFrom('{', '{"a":', 'not json', '[1,2', '"unterminated', '{"app": undefined}', '\u0000').map((raw) => ({ raw })),
-);
-const queryArb = fc.dictionary(fc.constantFrom(...FIELDS, 'x'), text, { maxKeys: 4 });
+
+/** Built after the fixtures exist, so valid ids and keys are mixed into the noise. */
+function arbitraries() {
+  const known = fc.constantFrom(...validRefs);
+  const pathValue = fc.oneof(text, known);
+  const fieldValue = fc.oneof(json, text, known, fc.array(fc.oneof(text, json), { maxLength: 4 }));
+  const body = fc.oneof(
+    json,
+    fc.dictionary(fc.constantFrom(...FIELDS), fieldValue, { maxKeys: 6 }),
+    // Malformed JSON text, sent raw with content-type application/json.
+    fc.constantFrom('{', '{"a":', 'not json', '[1,2', '"unterminated', '{"app": undefined}', '\u0000').map((raw) => ({ raw })),
+  );
+  const query = fc.dictionary(fc.constantFrom(...FIELDS, 'x'), text, { maxKeys: 4 });
+  return { pathValue, body, query };
+}
 
 async function digest(): Promise<string> {
   const rows = await sql<{ Table: string; Checksum: string | number | null }>(server.db.url, `CHECKSUM TABLE ${DATA_TABLES.join(', ')}`);
@@ -59,15 +65,16 @@ function pathOf(route: DiscoveredRoute, values: string[]): string {
 
 async function fuzzRoute(client: ApiClient, route: DiscoveredRoute, runs: number): Promise<void> {
   const params = (route.path.match(/:[A-Za-z]+/g) ?? []).length;
+  const arb = arbitraries();
   await fc.assert(
-    fc.asyncProperty(fc.array(pathValue(), { minLength: params, maxLength: params }), queryArb, bodyArb, async (values, query, body) => {
+    fc.asyncProperty(fc.array(arb.pathValue, { minLength: params, maxLength: params }), arb.query, arb.body, async (values, query, body) => {
       const qs = new URLSearchParams(query).toString();
       const url = `${pathOf(route, values)}${qs ? `?${qs}` : ''}`;
       const before = await digest();
       const raw = body !== null && typeof body === 'object' && 'raw' in body && Object.keys(body).length === 1;
       const payload = route.method === 'GET' ? undefined : raw ? (body as { raw: string }).raw : JSON.stringify(body);
       const res = await client.request(route.method, url, payload);
-      expect(res.status, `${route.method} ${url} ${String(payload).slice(0, 300)} → ${JSON.stringify(res.body).slice(0, 300)}`).toBeLessThan(500);
+      expect(res.status, `${route.method} ${url} ${String(payload).slice(0, 300)} → ${String(JSON.stringify(res.body)).slice(0, 300)}`).toBeLessThan(500);
       if (res.status >= 400) {
         expect(res.body, `${route.key}: a rejection says what to fix`).toMatchObject({ code: expect.any(String), message: expect.any(String) });
         expect(await digest(), `${route.method} ${url} was rejected (${res.status}) but changed stored data`).toBe(before);
@@ -82,7 +89,7 @@ beforeAll(async () => {
   // Not the relogin client: a re-sign-in writes users.last_login_at between two digests.
   admin = adminClient(server.api.baseUrl);
   const app = await newApp(server.api);
-  const job = await newJob(server.api, { app: app.name, schedule: { type: 'NONE' } });
+  const job = await newJob(server.api, { app: app.name, schedule: { type: 'NONE', expression: null } as never });
   const run = (await server.api.post<RunDto>(`/jobs/${job.id}/trigger`, { delay: 'P1D' })).body;
   const channel = (await server.api.post('/alert-channels', { name: uniqueName('ch'), type: 'WEBHOOK', config: { url: 'http://127.0.0.1:9/hook' } })).body;
   const user = (await server.api.post('/users', { email: `${uniqueName('v')}@x.test`, password: 'a-long-enough-password', role: 'viewer', apps: [app.name] })).body;

@@ -18,6 +18,9 @@ export function decideAccess(rule: AccessRule, principal: Principal, appIds: rea
     case 'anyApp':
       if (!hasAction(principal, rule.action)) return { allowed: false, reason: lacking(principal, rule.action) };
       return { allowed: true, scope: appScopeFor(principal, rule.action) };
+    case 'allApps':
+      if (appScopeFor(principal, rule.action).all) return { allowed: true };
+      return { allowed: false, reason: `This covers every app: it needs ${rule.action} on all of them (an admin, or an API key for all apps with the "${rule.action}" scope).` };
     case 'app': {
       if (!hasAction(principal, rule.action)) return { allowed: false, reason: lacking(principal, rule.action) };
       const denied = appIds.find((appId) => !can(principal, rule.action, appId));

@@ -45,6 +45,7 @@ describe('decideAccess', () => {
     ['signed in', allow.signedIn(), [], Object.keys(CALLERS)],
     ['read on any app', allow.anyApp('read'), [], ['admin', 'operatorA', 'operatorB', 'viewerA', 'noGrants', 'readA', 'readAll']],
     ['manage on any app', allow.anyApp('manage'), [], ['admin', 'operatorA', 'operatorB', 'noGrants', 'manageA']],
+    ['read on every app (metrics)', allow.allApps('read'), [], ['admin', 'readAll']],
   ] as const)('%s', (_name, rule, appIds, expected) => {
     expect(allowed(rule, [...appIds])).toEqual(expected);
   });
