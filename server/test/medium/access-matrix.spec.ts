@@ -1,3 +1,4 @@
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiKeyScope, AppWithTokenDto, JobDto, RunDto, UserRole } from '@baton/protocol';
 import { newApp, newJob, uniqueName } from '../support/builders.js';
@@ -269,5 +270,60 @@ describe('docs', () => {
       return;
     }
     expect(current, 'run this test with UPDATE_DOCS=1 to regenerate the table').toBe(table);
+  });
+});
+
+describe('audit of what callers change', () => {
+  it('records who changed a job, triggered it and killed a run, from where; refused calls leave nothing', async () => {
+    const operator = clients.get('operatorA')!;
+    const email = (operator.credentials as { email: string }).email;
+    const job = await newJob(admin, { app: fixture.appA.name, schedule: { type: 'NONE', expression: null } as never });
+    expect((await clients.get('viewerA')!.patch(`/jobs/${job.id}`, { description: 'nope', version: job.version })).status).toBe(403);
+    expect((await operator.patch(`/jobs/${job.id}`, { description: 'audited', version: job.version })).status).toBe(200);
+    const run = (await clients.get('keyTriggerA')!.post<RunDto>(`/jobs/${job.id}/trigger`, { delay: 'P1D', params: { order: 42 } })).body;
+    expect((await operator.post(`/runs/${run.id}/kill`)).status).toBe(202);
+
+    const entries = async (query: string) => (await admin.get<{ items: any[] }>(`/audit?${query}&limit=200`)).body.items;
+    const updates = (await entries(`action=job.update&targetType=job&targetId=${job.id}`));
+    expect(updates).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ type: 'user', name: email }), target: { type: 'job', id: job.id }, ip: expect.stringMatching(/127\.0\.0\.1/), details: expect.objectContaining({ request: expect.objectContaining({ description: 'audited' }) }) }),
+    ]);
+    const triggers = await entries(`action=job.trigger&targetType=job&targetId=${job.id}`);
+    expect(triggers).toEqual([expect.objectContaining({ actor: expect.objectContaining({ type: 'api_key' }), details: expect.objectContaining({ resultId: run.id }) })]);
+    expect(await entries(`action=run.kill&targetType=run&targetId=${run.id}`)).toEqual([expect.objectContaining({ actor: expect.objectContaining({ name: email }) })]);
+  });
+});
+
+describe('the /console live feed', () => {
+  const connect = (headers: Record<string, string>) => {
+    const socket = io(`${server.url}/console`, { transports: ['websocket'], reconnection: false, extraHeaders: headers });
+    return new Promise<typeof socket>((resolve, reject) => {
+      socket.once('connect', () => resolve(socket));
+      socket.once('connect_error', (err) => {
+        socket.close();
+        reject(err);
+      });
+    });
+  };
+
+  it('refuses anonymous sockets at the handshake', async () => {
+    await expect(connect({})).rejects.toThrow(/UNAUTHENTICATED/);
+  });
+
+  it('lets a caller follow only runs of apps they may read', async () => {
+    const operatorB = new ApiClient(admin.baseUrl, clients.get('operatorB')!.credentials);
+    const socket = await connect({ cookie: (await operatorB.signIn()).cookie });
+    try {
+      expect(await socket.timeout(5000).emitWithAck('run.follow.v1', { runId: fixture.runA.id })).toEqual({ ok: false, error: expect.stringMatching(/may not read/) });
+    } finally {
+      socket.close();
+    }
+    const viewer = new ApiClient(admin.baseUrl, clients.get('viewerA')!.credentials);
+    const allowed = await connect({ cookie: (await viewer.signIn()).cookie });
+    try {
+      expect(await allowed.timeout(5000).emitWithAck('run.follow.v1', { runId: fixture.runA.id })).toEqual({ ok: true });
+    } finally {
+      allowed.close();
+    }
   });
 });

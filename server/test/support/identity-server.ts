@@ -1,15 +1,9 @@
 import 'reflect-metadata';
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@baton/protocol';
-import type { Request } from 'express';
 import { createServerApp } from '../../src/app.factory.js';
 import type { Clock } from '../../src/common/clock.js';
-import { DomainError } from '../../src/common/errors/domain-error.js';
 import { AppConfig } from '../../src/config/app-config.js';
-import { Authenticator } from '../../src/modules/auth/authenticator.js';
-import { ROUTE_POLICIES, type RoutePolicy } from '../../src/modules/auth/route-policy.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /**
@@ -48,34 +42,6 @@ export interface HttpResult<T = any> {
   headers: Headers;
 }
 
-/** A stand-in for the access guard (which lives elsewhere): sets req.principal and checks `roles` rules. */
-@Injectable()
-class TestAccessGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly authenticator: Authenticator,
-  ) {}
-
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const policies = this.reflector.get<Record<string, RoutePolicy> | undefined>(ROUTE_POLICIES, ctx.getClass());
-    const policy = policies?.[ctx.getHandler().name];
-    if (!policy) return true;
-    const req = ctx.switchToHttp().getRequest<Request>();
-    const source = { method: req.method, headers: req.headers, ip: req.ip ?? '' };
-    if (policy.allow.kind === 'public') {
-      req.principal = await this.authenticator.authenticate(source).catch(() => null);
-      return true;
-    }
-    const principal = await this.authenticator.authenticate(source);
-    if (!principal) throw new DomainError('UNAUTHENTICATED', 'Sign in first.');
-    req.principal = principal;
-    if (policy.allow.kind === 'roles' && !(principal.kind === 'user' && policy.allow.roles.includes(principal.role))) {
-      throw new DomainError('FORBIDDEN', 'Not allowed.');
-    }
-    return true;
-  }
-}
-
 export interface IdentityServer {
   app: NestExpressApplication;
   url: string;
@@ -94,7 +60,6 @@ export async function startIdentityServer(opts: { label?: string; env?: Record<s
   const ownsDb = opts.db === undefined;
   const config = AppConfig.fromEnv({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', NODE_ID: 'test-node', DATABASE_POOL_SIZE: '4', TRUST_PROXY: 'loopback', SCHEDULER_ENABLED: 'false', ...opts.env });
   const app = await createServerApp({ config, clock: opts.clock });
-  app.useGlobalGuards(new TestAccessGuard(app.get(Reflector), app.get(Authenticator)));
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   config.setListeningPort(address.port);
