@@ -1,0 +1,104 @@
+import { useState } from 'react';
+import { Button, Dropdown, Layout, Menu, Space, Typography } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { api } from '../api/client';
+import { AUTH_QUERY_KEY, useAuth } from '../auth/auth-context';
+import { useT } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/en';
+import { LanguageSwitch } from './language-switch';
+
+interface NavItem {
+  path: string;
+  label: MessageKey;
+  admin?: boolean;
+}
+
+const NAV: NavItem[] = [
+  { path: '/', label: 'nav.dashboard' },
+  { path: '/jobs', label: 'nav.jobs' },
+  { path: '/runs', label: 'nav.runs' },
+  { path: '/executors', label: 'nav.executors' },
+  { path: '/cluster', label: 'nav.cluster' },
+  { path: '/alerts', label: 'nav.alerts' },
+  { path: '/users', label: 'nav.users', admin: true },
+  { path: '/api-keys', label: 'nav.apiKeys' },
+  { path: '/audit', label: 'nav.audit', admin: true },
+];
+
+function selectedKey(pathname: string): string {
+  const match = NAV.filter((n) => n.path !== '/' && (pathname === n.path || pathname.startsWith(`${n.path}/`)));
+  return match[0]?.path ?? '/';
+}
+
+/** The frame of every signed-in page: navigation (a drawer-like collapsed sider when narrow), language, user. */
+export function AppLayout() {
+  const t = useT();
+  const auth = useAuth();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const [collapsed, setCollapsed] = useState(false);
+  const [narrow, setNarrow] = useState(false);
+
+  if (!auth.loaded) return null;
+  if (auth.state?.setupRequired) return <Navigate to="/setup" replace />;
+  if (!auth.user && !auth.open) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+
+  const logout = async () => {
+    await api.auth.logout().catch(() => undefined);
+    client.clear();
+    client.setQueryData(AUTH_QUERY_KEY, { setupRequired: false, user: null });
+    navigate('/login', { replace: true });
+  };
+  const items = NAV.filter((n) => !n.admin || auth.can('admin')).map((n) => ({ key: n.path, label: <Link to={n.path}>{t(n.label)}</Link> }));
+
+  return (
+    <Layout className="app-layout">
+      <Layout.Sider
+        breakpoint="lg"
+        collapsedWidth={narrow ? 0 : 64}
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        onBreakpoint={(broken) => {
+          setNarrow(broken);
+          setCollapsed(broken);
+        }}
+        theme="light"
+        width={200}
+        className="app-sider"
+      >
+        <div className="app-logo">{collapsed && !narrow ? 'B' : 'Baton'}</div>
+        <nav aria-label={t('nav.main')}>
+          <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} items={items} onClick={() => narrow && setCollapsed(true)} />
+        </nav>
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header className="app-header">
+          <Space size="middle" wrap>
+            <LanguageSwitch />
+            {auth.user && (
+              <Dropdown
+                trigger={['click']}
+                menu={{
+                  items: [
+                    { key: 'role', label: t(`role.${auth.user.role}`), disabled: true },
+                    { key: 'logout', label: t('auth.signOut'), onClick: () => void logout() },
+                  ],
+                }}
+              >
+                <Button type="text" data-testid="user-menu">
+                  <Typography.Text>{auth.user.displayName || auth.user.email}</Typography.Text>
+                </Button>
+              </Dropdown>
+            )}
+          </Space>
+        </Layout.Header>
+        <Layout.Content className="app-content">
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
