@@ -26,7 +26,7 @@ export interface Stack {
  */
 export async function startStack(label: string, opts: { unattendedAdmin?: boolean } = {}): Promise<Stack> {
   const db = await createDatabase(label);
-  const adminEnv = opts.unattendedAdmin === false ? {} : { BATON_ADMIN_EMAIL: ADMIN.email, BATON_ADMIN_PASSWORD: ADMIN.password };
+  const adminEnv: Record<string, string> = opts.unattendedAdmin === false ? {} : { BATON_ADMIN_EMAIL: ADMIN.email, BATON_ADMIN_PASSWORD: ADMIN.password };
   const server = await startServer(db.url, `ui-${label}`, adminEnv);
   const api = new ApiSession(server.url);
   const auth = await api.hasAuth();
