@@ -38,6 +38,20 @@ test('switch to Chinese, and the choice is remembered after a reload', async ({ 
   await expect(page.getByRole('heading', { name: 'Jobs' })).toBeVisible();
 });
 
+test('console routes load from their URL, while API, probe and asset paths keep their own answers', async ({ page, context }) => {
+  await stack.signIn(context);
+  await page.goto(`${stack.server.url}/runs?status=SUCCEEDED`);
+  await expect(page.getByRole('heading', { name: 'Runs' })).toBeVisible();
+  await expect(page.getByTestId('status-filter')).toContainText('Succeeded');
+
+  const html = { accept: 'text/html' };
+  const api = await fetch(`${stack.server.url}/api/v1/no-such-route`, { headers: html });
+  expect(api.status).toBe(404);
+  expect(await api.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
+  expect((await fetch(`${stack.server.url}/healthz`, { headers: html })).headers.get('content-type')).toContain('application/json');
+  expect((await fetch(`${stack.server.url}/assets/missing.js`, { headers: html })).status).toBe(404);
+});
+
 test('an admin sees the edit buttons', async ({ page, context }) => {
   await stack.signIn(context);
   await page.goto(`${stack.server.url}/jobs/demo:report`);
