@@ -52,6 +52,19 @@ test('console routes load from their URL, while API, probe and asset paths keep 
   expect((await fetch(`${stack.server.url}/assets/missing.js`, { headers: html })).status).toBe(404);
 });
 
+test('on a narrow window the navigation moves into a drawer', async ({ page, context }) => {
+  await stack.signIn(context);
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto(`${stack.server.url}/`);
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main navigation' })).toHaveCount(0);
+  await page.getByTestId('open-nav').click();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Cluster' }).click();
+  await expect(page).toHaveURL(/\/cluster$/);
+  await expect(page.getByTestId('cluster-leader')).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Main navigation' })).toBeHidden();
+});
+
 test('an admin sees the edit buttons', async ({ page, context }) => {
   await stack.signIn(context);
   await page.goto(`${stack.server.url}/jobs/demo:report`);

@@ -90,6 +90,7 @@ export const en = {
   ...alertStatus,
 
   'nav.main': 'Main navigation',
+  'nav.open': 'Open navigation',
   'nav.language': 'Language',
   'nav.dashboard': 'Dashboard',
   'nav.jobs': 'Jobs',
@@ -131,6 +132,10 @@ export const en = {
   'auth.displayName': 'Display name',
   'auth.signIn': 'Sign in',
   'auth.signOut': 'Sign out',
+  'auth.changePassword': 'Change password',
+  'auth.currentPassword': 'Current password',
+  'auth.newPassword': 'New password',
+  'auth.passwordChanged': 'Password changed',
   'auth.createAdmin': 'Create administrator',
 
   'dashboard.succeeded': 'Succeeded',

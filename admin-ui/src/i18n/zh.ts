@@ -68,6 +68,7 @@ export const zh: Record<MessageKey, string> = {
   'alertStatus.SUPPRESSED': '已抑制',
 
   'nav.main': '主导航',
+  'nav.open': '打开导航',
   'nav.language': '语言',
   'nav.dashboard': '仪表盘',
   'nav.jobs': '任务',
@@ -109,6 +110,10 @@ export const zh: Record<MessageKey, string> = {
   'auth.displayName': '显示名称',
   'auth.signIn': '登录',
   'auth.signOut': '退出登录',
+  'auth.changePassword': '修改密码',
+  'auth.currentPassword': '当前密码',
+  'auth.newPassword': '新密码',
+  'auth.passwordChanged': '密码已修改',
   'auth.createAdmin': '创建管理员',
 
   'dashboard.succeeded': '成功',

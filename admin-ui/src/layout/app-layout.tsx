@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { Button, Dropdown, Layout, Menu, Space, Typography } from 'antd';
+import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { AUTH_QUERY_KEY, useAuth } from '../auth/auth-context';
 import { useT } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
+import { ChangePasswordDialog } from './change-password-dialog';
 import { LanguageSwitch } from './language-switch';
 
 interface NavItem {
@@ -39,7 +40,11 @@ export function AppLayout() {
   const navigate = useNavigate();
   const client = useQueryClient();
   const [collapsed, setCollapsed] = useState(false);
-  const [narrow, setNarrow] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
+  const screens = Grid.useBreakpoint();
+  // Narrow windows get the navigation in a drawer, opened from the header.
+  const narrow = screens.lg === false;
 
   if (!auth.loaded) return null;
   if (auth.state?.setupRequired) return <Navigate to="/setup" replace />;
@@ -53,29 +58,33 @@ export function AppLayout() {
   };
   const items = NAV.filter((n) => !n.admin || auth.can('admin')).map((n) => ({ key: n.path, label: <Link to={n.path}>{t(n.label)}</Link> }));
 
+  const menu = (
+    <nav aria-label={t('nav.main')}>
+      <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} items={items} onClick={() => setDrawerOpen(false)} />
+    </nav>
+  );
+
   return (
     <Layout className="app-layout">
-      <Layout.Sider
-        breakpoint="lg"
-        collapsedWidth={narrow ? 0 : 64}
-        collapsible
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        onBreakpoint={(broken) => {
-          setNarrow(broken);
-          setCollapsed(broken);
-        }}
-        theme="light"
-        width={200}
-        className="app-sider"
-      >
-        <div className="app-logo">{collapsed && !narrow ? 'B' : 'Baton'}</div>
-        <nav aria-label={t('nav.main')}>
-          <Menu mode="inline" selectedKeys={[selectedKey(location.pathname)]} items={items} onClick={() => narrow && setCollapsed(true)} />
-        </nav>
-      </Layout.Sider>
+      {narrow ? (
+        <Drawer placement="left" open={drawerOpen} onClose={() => setDrawerOpen(false)} size={240} title="Baton" styles={{ body: { padding: 0 } }}>
+          {menu}
+        </Drawer>
+      ) : (
+        <Layout.Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} collapsedWidth={64} theme="light" width={200} className="app-sider">
+          <div className="app-logo">{collapsed ? 'B' : 'Baton'}</div>
+          {menu}
+        </Layout.Sider>
+      )}
       <Layout>
         <Layout.Header className="app-header">
+          {narrow ? (
+            <Button type="text" onClick={() => setDrawerOpen(true)} aria-label={t('nav.open')} data-testid="open-nav">
+              ☰ Baton
+            </Button>
+          ) : (
+            <span />
+          )}
           <Space size="middle" wrap>
             <LanguageSwitch />
             {auth.user && (
@@ -84,6 +93,7 @@ export function AppLayout() {
                 menu={{
                   items: [
                     { key: 'role', label: t(`role.${auth.user.role}`), disabled: true },
+                    { key: 'password', label: t('auth.changePassword'), onClick: () => setChangingPassword(true) },
                     { key: 'logout', label: t('auth.signOut'), onClick: () => void logout() },
                   ],
                 }}
@@ -98,6 +108,7 @@ export function AppLayout() {
         <Layout.Content className="app-content">
           <Outlet />
         </Layout.Content>
+        <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
       </Layout>
     </Layout>
   );

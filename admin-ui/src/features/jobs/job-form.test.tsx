@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { JobDto } from '@baton/protocol';
 import { renderWithProviders } from '../../test/render';
 import { JobForm } from './job-form';
-import { defaultJobFormValues, formValuesToCreateRequest, jobToFormValues, ParamsJsonError, updateRequestFor } from './job-form-model';
+import { defaultJobFormValues, type JobFormValues, formValuesToCreateRequest, jobToFormValues, ParamsJsonError, updateRequestFor } from './job-form-model';
 import { triggerRequestFor } from './trigger-dialog';
 
 const JOB: JobDto = {
@@ -102,7 +102,7 @@ describe('JobForm', () => {
   });
 
   it('submits the values and shows the server\'s refusal', async () => {
-    const onSubmit = vi.fn(async () => {
+    const onSubmit = vi.fn(async (_values: JobFormValues) => {
       throw new Error('A job named n already exists in app demo.');
     });
     renderWithProviders(<JobForm initialValues={{ ...defaultJobFormValues('UTC'), app: 'demo' }} apps={['demo']} editing={false} onSubmit={onSubmit} preview={preview} />);
