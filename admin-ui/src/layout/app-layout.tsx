@@ -3,6 +3,8 @@ import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from 
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
+import { isApiError } from '../api/api-error';
+import { useNotify } from '../common/use-notify';
 import { AUTH_QUERY_KEY, useAuth } from '../auth/auth-context';
 import { useT } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/en';
@@ -39,6 +41,7 @@ export function AppLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const client = useQueryClient();
+  const notify = useNotify();
   const [collapsed, setCollapsed] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [changingPassword, setChangingPassword] = useState(false);
@@ -51,8 +54,13 @@ export function AppLayout() {
   if (!auth.user && !auth.open) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
 
   const logout = async () => {
-    await api.auth.logout().catch(() => undefined);
-    client.clear();
+    try {
+      await api.auth.logout();
+    } catch (e) {
+      // Already signed out (401) is fine; anything else leaves the session open, so say so.
+      if (!isApiError(e, 'UNAUTHENTICATED')) return notify.error(e);
+    }
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== AUTH_QUERY_KEY[0] });
     client.setQueryData(AUTH_QUERY_KEY, { setupRequired: false, user: null });
     navigate('/login', { replace: true });
   };
