@@ -14,7 +14,7 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  reporter: [['list']],
+  reporter: [['list'], ['./e2e/support/summary-reporter.ts']],
   use: {
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
