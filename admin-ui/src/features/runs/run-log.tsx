@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { Alert, Tag, Typography } from 'antd';
 import type { LogLine, RunLogChunkDto } from '@baton/protocol';
 import { api } from '../../api/client';
@@ -56,10 +56,25 @@ export function RunLog({ runId, live, onStatus }: { runId: string; live: boolean
     };
   }, [runId]);
 
+  const append = useCallback((incoming: RunLogChunkDto[]) => {
+    setChunks((known) => {
+      const next = mergeChunks(known, incoming);
+      lastSeq.current = next.at(-1)?.seq ?? 0;
+      return next;
+    });
+  }, []);
+
+  const wasLive = useRef(live);
   useEffect(() => {
-    if (!live) return;
-    return followRun(runId, { afterSeq: () => lastSeq.current, onLogs: (c) => setChunks((known) => { const next = mergeChunks(known, c); lastSeq.current = next.at(-1)?.seq ?? 0; return next; }), onStatus: () => onStatus?.() });
-  }, [runId, live, onStatus]);
+    if (!live) {
+      // The run just ended: lines written after the last push may not have been sent; read them.
+      if (wasLive.current) api.runs.logs(runId, lastSeq.current, 500).then((page) => append(page.chunks), () => undefined);
+      wasLive.current = false;
+      return;
+    }
+    wasLive.current = true;
+    return followRun(runId, { afterSeq: () => lastSeq.current, onLogs: append, onStatus: () => onStatus?.() });
+  }, [runId, live, onStatus, append]);
 
   useLayoutEffect(() => {
     const el = box.current;
