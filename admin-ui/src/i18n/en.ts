@@ -334,6 +334,10 @@ export const en = {
   'alerts.test': 'Send test',
   'alerts.testDelivered': 'Test delivered in {ms} ms',
   'alerts.testFailed': 'Test not delivered: {error}',
+  'alerts.routingOff': 'This job sends no alerts.',
+  'alerts.routingTitle': 'Alerts of {job}',
+  'alerts.suppressFor': 'Repeats of the same alert are held back for {minutes} min.',
+  'alerts.suppressMinutes': 'Hold back repeats for (minutes)',
   'alerts.updatedAt': 'Updated',
 
   'users.new': 'New user',

@@ -312,6 +312,10 @@ export const zh: Record<MessageKey, string> = {
   'alerts.test': '发送测试',
   'alerts.testDelivered': '测试已送达，耗时 {ms} 毫秒',
   'alerts.testFailed': '测试未送达：{error}',
+  'alerts.routingOff': '该任务不发送告警。',
+  'alerts.routingTitle': '{job} 的告警',
+  'alerts.suppressFor': '相同告警在 {minutes} 分钟内不重复发送。',
+  'alerts.suppressMinutes': '重复告警抑制时长（分钟）',
   'alerts.updatedAt': '更新时间',
 
   'users.new': '新建用户',

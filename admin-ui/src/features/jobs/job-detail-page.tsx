@@ -9,6 +9,7 @@ import { PageHeader } from '../../common/page-header';
 import { useT } from '../../i18n/i18n';
 import { RunsTable } from '../runs/runs-table';
 import { JobActions } from './job-actions';
+import { JobAlertsCard } from './job-alerts-card';
 import { scheduleSummary } from './jobs-page';
 import { wallClock } from './schedule-field';
 
@@ -65,6 +66,8 @@ export function JobDetailPage() {
               renderItem={(f) => <List.Item>{wallClock(f)}</List.Item>}
             />
           </Card>
+          <div style={{ height: 16 }} />
+          <JobAlertsCard job={j} />
         </Col>
         <Col span={24}>
           <Card title={t('job.recentRuns')} extra={<Link to={`/runs?job=${encodeURIComponent(j.key)}`}>{t('common.viewAll')}</Link>}>
