@@ -65,3 +65,16 @@ test('retry a dead run from the dead-letter list', async ({ page }) => {
   // The retry fails again (same handler), and is dead again: the chain shows both attempts.
   await expect(page.getByTestId('run-status')).toContainText('Failed');
 });
+
+test('bulk retry from the dead-letter tab', async ({ page }) => {
+  const dead = await stack.api.post<{ id: string }>('/jobs/demo:fail/trigger', { params: { message: 'bulk me', nonRetryable: true } });
+  await page.goto(`${stack.server.url}/runs?tab=dead&job=demo:fail`);
+  const row = page.locator('.runs-table tr', { has: page.getByTestId('run-link').filter({ hasText: `#${dead.id}` }) });
+  await expect(row).toBeVisible();
+  await row.getByRole('checkbox').check();
+  await expect(page.getByTestId('bulk-retry')).toHaveText('Retry selected (1)');
+  await page.getByTestId('bulk-retry').click();
+  await expect(page.getByText('1 retried, 0 skipped')).toBeVisible();
+  // The selection is cleared for the next batch.
+  await expect(page.getByTestId('bulk-retry')).toHaveText('Retry selected (0)');
+});
