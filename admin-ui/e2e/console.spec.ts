@@ -65,6 +65,20 @@ test('on a narrow window the navigation moves into a drawer', async ({ page, con
   await expect(page.getByRole('navigation', { name: 'Main navigation' })).toBeHidden();
 });
 
+test('the keyboard reaches the page: skip link, then the page\'s own controls', async ({ page, context }) => {
+  await stack.signIn(context);
+  await page.goto(`${stack.server.url}/jobs`);
+  await expect(page.getByRole('link', { name: 'demo:report' })).toBeVisible();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  const newJob = page.getByTestId('new-job');
+  for (let presses = 0; presses < 10 && !(await newJob.evaluate((el) => el === document.activeElement)); presses++) await page.keyboard.press('Tab');
+  await expect(newJob).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/jobs\/new$/);
+});
+
 test('an admin sees the edit buttons', async ({ page, context }) => {
   await stack.signIn(context);
   await page.goto(`${stack.server.url}/jobs/demo:report`);

@@ -92,6 +92,7 @@ export const en = {
   'nav.main': 'Main navigation',
   'nav.open': 'Open navigation',
   'nav.language': 'Language',
+  'nav.skipToContent': 'Skip to content',
   'nav.dashboard': 'Dashboard',
   'nav.jobs': 'Jobs',
   'nav.runs': 'Runs',

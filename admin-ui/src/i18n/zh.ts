@@ -70,6 +70,7 @@ export const zh: Record<MessageKey, string> = {
   'nav.main': '主导航',
   'nav.open': '打开导航',
   'nav.language': '语言',
+  'nav.skipToContent': '跳到正文',
   'nav.dashboard': '仪表盘',
   'nav.jobs': '任务',
   'nav.runs': '运行记录',

@@ -74,6 +74,9 @@ export function AppLayout() {
 
   return (
     <Layout className="app-layout">
+      <a className="skip-link" href="#main">
+        {t('nav.skipToContent')}
+      </a>
       {narrow ? (
         <Drawer placement="left" open={drawerOpen} onClose={() => setDrawerOpen(false)} size={240} title="Baton" styles={{ body: { padding: 0 } }}>
           {menu}
@@ -113,7 +116,7 @@ export function AppLayout() {
             )}
           </Space>
         </Layout.Header>
-        <Layout.Content className="app-content">
+        <Layout.Content className="app-content" id="main" tabIndex={-1}>
           <Outlet />
         </Layout.Content>
         <ChangePasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
