@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
-import { Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { Navigate, useLocation, useSearchParams } from 'react-router';
 import type { AuthStateDto, SessionDto } from '@baton/protocol';
 import { api } from '../api/client';
 import { errorText } from '../common/error-text';
@@ -19,25 +19,31 @@ function AuthCard({ title, children }: { title: string; children: React.ReactNod
   );
 }
 
+/** Where to go once signed in: the page that sent us to sign in, else the dashboard. */
+function useReturnTo(): string {
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from;
+  return from && from !== '/login' && !from.startsWith('/setup') ? from : '/';
+}
+
+/**
+ * Signing in only records the session; the pages' own `<Navigate>` (shown once a user is
+ * known) then goes to the page that sent us here, so there is one navigation, not two racing.
+ */
 function useSignedIn() {
   const client = useQueryClient();
-  const navigate = useNavigate();
-  const location = useLocation();
-  return (session: SessionDto) => {
-    client.setQueryData<AuthStateDto>(AUTH_QUERY_KEY, { setupRequired: false, user: session.user });
-    const from = (location.state as { from?: string } | null)?.from;
-    navigate(from && from !== '/login' && !from.startsWith('/setup') ? from : '/', { replace: true });
-  };
+  return (session: SessionDto) => client.setQueryData<AuthStateDto>(AUTH_QUERY_KEY, { setupRequired: false, user: session.user });
 }
 
 export function LoginPage() {
   const t = useT();
   const auth = useAuth();
   const signedIn = useSignedIn();
+  const returnTo = useReturnTo();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   if (auth.state?.setupRequired) return <Navigate to="/setup" replace />;
-  if (auth.user || auth.open) return <Navigate to="/" replace />;
+  if (auth.user || auth.open) return <Navigate to={returnTo} replace />;
   const submit = async (values: { email: string; password: string }) => {
     setBusy(true);
     setError(null);
