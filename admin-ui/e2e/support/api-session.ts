@@ -31,12 +31,6 @@ export class ApiSession {
     return this.request<T>('POST', path, body);
   }
 
-  /** Whether the server has sign-in at all (GET /auth/state answers). */
-  async hasAuth(): Promise<boolean> {
-    const res = await fetch(`${this.baseUrl}/api/v1/auth/state`);
-    return res.status !== 404;
-  }
-
   async login(email: string, password: string): Promise<void> {
     await this.post('/auth/login', { email, password });
   }

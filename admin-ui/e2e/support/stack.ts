@@ -9,9 +9,8 @@ export interface Stack {
   db: TestDatabase;
   server: Child & { url: string };
   executor: Child | null;
-  /** Signed in as the admin (when the server has sign-in). */
+  /** Signed in as the admin (unless started in first-run state). */
   api: ApiSession;
-  auth: boolean;
   /** Starts the demo executor for app `demo` (created here) once the API can be used. */
   startExecutor(): Promise<void>;
   /** Puts the admin's session cookies into a browser context. */
@@ -29,20 +28,18 @@ export async function startStack(label: string, opts: { unattendedAdmin?: boolea
   const adminEnv: Record<string, string> = opts.unattendedAdmin === false ? {} : { BATON_ADMIN_EMAIL: ADMIN.email, BATON_ADMIN_PASSWORD: ADMIN.password };
   const server = await startServer(db.url, `ui-${label}`, adminEnv);
   const api = new ApiSession(server.url);
-  const auth = await api.hasAuth();
-  if (auth && opts.unattendedAdmin !== false) await api.login(ADMIN.email, ADMIN.password);
+  if (opts.unattendedAdmin !== false) await api.login(ADMIN.email, ADMIN.password);
   const stack: Stack = {
     db,
     server,
     executor: null,
     api,
-    auth,
     async startExecutor() {
       const app = await api.post<{ token: string }>('/apps', { name: APP, description: 'Demo handlers' });
       stack.executor = await startExecutor(server.url, APP, app.token);
     },
     async signIn(context) {
-      if (auth) await context.addCookies(api.browserCookies());
+      await context.addCookies(api.browserCookies());
     },
     async stop() {
       await stack.executor?.stop();

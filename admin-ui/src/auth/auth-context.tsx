@@ -2,15 +2,12 @@ import { createContext, useContext, useEffect, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AuthStateDto, UserDto } from '@baton/protocol';
 import { api } from '../api/client';
-import { isApiError } from '../api/api-error';
 import { can, type Action } from './permissions';
 
 export interface AuthValue {
   state: AuthStateDto | undefined;
   /** False while the first answer is pending. */
   loaded: boolean;
-  /** The server has no sign-in (older server): everything is open. */
-  open: boolean;
   user: UserDto | null;
   can: (action: Action, appId?: string) => boolean;
   refresh: () => Promise<unknown>;
@@ -19,14 +16,7 @@ export interface AuthValue {
 export const AUTH_QUERY_KEY = ['auth', 'state'] as const;
 const AuthContext = createContext<AuthValue | null>(null);
 
-async function fetchAuthState(): Promise<AuthStateDto & { open?: boolean }> {
-  try {
-    return await api.auth.state();
-  } catch (e) {
-    if (isApiError(e, 'ROUTE_NOT_FOUND')) return { setupRequired: false, user: null, open: true };
-    throw e;
-  }
-}
+const fetchAuthState = (): Promise<AuthStateDto> => api.auth.state();
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
@@ -38,13 +28,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener('baton:unauthenticated', onUnauthenticated);
   }, [client]);
   const user = query.data?.user ?? null;
-  const open = query.data?.open === true;
   const value: AuthValue = {
     state: query.data,
     loaded: query.isFetched,
-    open,
     user,
-    can: (action, appId) => (open ? true : user ? can(user, action, appId) : false),
+    can: (action, appId) => (user ? can(user, action, appId) : false),
     refresh: () => client.invalidateQueries({ queryKey: AUTH_QUERY_KEY }),
   };
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

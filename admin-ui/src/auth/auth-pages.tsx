@@ -43,7 +43,7 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   if (auth.state?.setupRequired) return <Navigate to="/setup" replace />;
-  if (auth.user || auth.open) return <Navigate to={returnTo} replace />;
+  if (auth.user) return <Navigate to={returnTo} replace />;
   const submit = async (values: { email: string; password: string }) => {
     setBusy(true);
     setError(null);
@@ -80,7 +80,7 @@ export function SetupPage() {
   const signedIn = useSignedIn();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (auth.loaded && !auth.state?.setupRequired) return <Navigate to={auth.user || auth.open ? '/' : '/login'} replace />;
+  if (auth.loaded && !auth.state?.setupRequired) return <Navigate to={auth.user ? '/' : '/login'} replace />;
   const submit = async (values: { token: string; email: string; password: string; displayName?: string }) => {
     setBusy(true);
     setError(null);

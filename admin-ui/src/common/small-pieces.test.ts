@@ -25,6 +25,7 @@ const user = (role: UserDto['role'], apps: string[] = []): UserDto => ({
 
 describe('permissions', () => {
   it('mirror the server roles', () => {
+    expect(can(null, 'read')).toBe(false);
     expect(can(user('admin'), 'admin')).toBe(true);
     expect(can(user('operator', ['billing']), 'manage', '10')).toBe(true);
     expect(can(user('operator', ['billing']), 'manage', '99')).toBe(false);

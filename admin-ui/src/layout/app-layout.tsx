@@ -51,7 +51,7 @@ export function AppLayout() {
 
   if (!auth.loaded) return null;
   if (auth.state?.setupRequired) return <Navigate to="/setup" replace />;
-  if (!auth.user && !auth.open) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (!auth.user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
 
   const logout = async () => {
     try {
