@@ -26,7 +26,7 @@ export function RunsChart({ series, bucket }: { series: StatsPoint[]; bucket: 'h
   const max = Math.max(1, ...bars.map((b) => b.succeeded + b.failed + b.other));
   const w = Math.max(bars.length, 1) * 12;
   const label = (at: string) =>
-    new Intl.DateTimeFormat(language, bucket === 'hour' ? { hour: '2-digit', minute: '2-digit', hour12: false } : { month: '2-digit', day: '2-digit' }).format(new Date(at));
+    new Intl.DateTimeFormat(language, bucket === 'hour' ? { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false } : { month: '2-digit', day: '2-digit' }).format(new Date(at));
   return (
     <figure className="runs-chart" aria-label={t('dashboard.chartLabel')}>
       <svg viewBox={`0 0 ${w} ${H}`} preserveAspectRatio="none" role="img" width="100%" height={H}>
