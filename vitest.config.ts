@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
@@ -53,6 +54,20 @@ export default defineConfig({
           include: ['test/**/*.spec.ts'],
           pool: 'forks',
           testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // The console's unit tests (jsdom). Only src/: its Playwright suite in e2e/ runs with
+        // `npm run test:e2e -w admin-ui`, never under Vitest.
+        plugins: [react()],
+        test: {
+          name: 'admin-ui',
+          root: './admin-ui',
+          include: ['src/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
+          setupFiles: ['./src/test/setup.ts'],
+          testTimeout: 20_000,
           sequence: { groupOrder: 0 },
         },
       },

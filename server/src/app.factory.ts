@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AppModule, type AppModuleOptions } from './app.module.js';
@@ -67,10 +68,23 @@ function securityHeaders(https: boolean) {
   });
 }
 
-/** The built admin console (admin-ui/dist), when present, is served at `/`. */
+/** Paths that are never the console's: the API, probes, metrics and sockets keep their own 404s. */
+const NOT_CONSOLE = /^\/(api|metrics|healthz|readyz|socket\.io)(\/|$)/;
+
+/**
+ * The built admin console (admin-ui/dist), when present, is served at `/`. Its routes live in
+ * the browser (`/jobs/12`, `/runs?status=FAILED`), so a page load of any other GET path that
+ * wants HTML gets index.html and the console's router takes it from there.
+ */
 function serveConsole(app: NestExpressApplication): void {
   const dir = process.env.CONSOLE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'admin-ui', 'dist');
-  if (existsSync(dir)) app.useStaticAssets(dir, { index: 'index.html' });
+  const index = resolve(dir, 'index.html');
+  if (!existsSync(index)) return;
+  app.useStaticAssets(dir, { index: 'index.html' });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_CONSOLE.test(req.path) || /\.\w+$/.test(req.path) || !req.accepts('html')) return next();
+    res.sendFile(index);
+  });
 }
 
 function setupOpenApi(app: NestExpressApplication): void {

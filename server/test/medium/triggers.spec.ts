@@ -217,3 +217,21 @@ describe('running, cancelling and waiting', () => {
     expect(sent.body.message).toMatch(/kill/);
   });
 });
+
+describe('GET /runs?from=&to=', () => {
+  it('keeps runs scheduled in [from, to), and refuses a bad instant', async () => {
+    const own = await newJob(server.api, { app: app.name, schedule: { type: 'NONE', expression: null } as never });
+    const hour = 3_600_000;
+    const base = Math.ceil(Date.now() / hour) * hour + 10 * hour;
+    const at = (h: number) => new Date(base + h * hour).toISOString();
+    const ids: string[] = [];
+    for (const h of [1, 2, 3]) ids.push((await server.api.post(`/jobs/${own.key}/trigger`, { runAt: at(h) })).body.id);
+    const page = await server.api.get(`/runs?job=${own.id}&from=${encodeURIComponent(at(2))}&to=${encodeURIComponent(at(3))}`);
+    expect(page.status).toBe(200);
+    expect(page.body.items.map((r: RunDto) => r.id)).toEqual([ids[1]]);
+    expect((await server.api.get(`/runs?job=${own.id}&from=${encodeURIComponent(at(1))}`)).body.items).toHaveLength(3);
+    const bad = await server.api.get('/runs?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((d: { field: string }) => d.field)).toContain('from');
+  });
+});

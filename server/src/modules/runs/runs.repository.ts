@@ -15,6 +15,9 @@ export interface RunFilter {
   dead?: boolean;
   rootRunId?: string;
   afterId?: string;
+  /** scheduled_at in [scheduledFrom, scheduledTo). */
+  scheduledFrom?: Date;
+  scheduledTo?: Date;
 }
 
 export interface Finish {
@@ -55,6 +58,8 @@ export class RunsRepository {
     if (filter.dead !== undefined) q.andWhere('r.dead = :dead', { dead: filter.dead ? 1 : 0 });
     if (filter.rootRunId) q.andWhere('(r.root_run_id = :root OR r.id = :root)', { root: filter.rootRunId });
     if (filter.afterId) q.andWhere('r.id > :afterId', { afterId: filter.afterId });
+    if (filter.scheduledFrom) q.andWhere('r.scheduled_at >= :from', { from: filter.scheduledFrom });
+    if (filter.scheduledTo) q.andWhere('r.scheduled_at < :to', { to: filter.scheduledTo });
     if (beforeId) q.andWhere('r.id < :beforeId', { beforeId });
     return q.getMany();
   }

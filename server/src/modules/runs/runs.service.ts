@@ -40,7 +40,11 @@ export class RunsService {
     const jobId = query.job ? (await this.jobs.resolve(query.job)).id : undefined;
     const appId = query.app ? (await this.apps.resolve(query.app)).id : undefined;
     const dead = query.dead === undefined ? undefined : query.dead === 'true';
-    const rows = await this.runs.list({ jobId, appId, appIds: visibleAppIds(scope), status: query.status, triggerType: query.triggerType, dead }, decodeCursor(query.cursor), limit + 1);
+    const rows = await this.runs.list(
+      { jobId, appId, appIds: visibleAppIds(scope), status: query.status, triggerType: query.triggerType, dead, scheduledFrom: query.from ? new Date(query.from) : undefined, scheduledTo: query.to ? new Date(query.to) : undefined },
+      decodeCursor(query.cursor),
+      limit + 1,
+    );
     const page = toPage(rows, limit, (r) => r);
     return { items: await this.toDtos(page.items), nextCursor: page.nextCursor };
   }

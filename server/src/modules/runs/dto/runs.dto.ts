@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { RUN_STATUSES, TRIGGER_TYPES, type RunStatus, type TriggerType } from '@baton/protocol';
 import { PageQuery } from '../../../common/http/page.query.js';
 
@@ -31,6 +31,16 @@ export class ListRunsQuery extends PageQuery {
   @IsOptional()
   @IsIn(TRIGGER_TYPES, { message: `triggerType must be one of ${TRIGGER_TYPES.join(', ')}` })
   triggerType?: TriggerType;
+
+  @ApiPropertyOptional({ description: 'Only runs scheduled at or after this ISO 8601 instant.', example: '2026-11-20T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO 8601 instant, e.g. 2026-11-20T00:00:00Z' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Only runs scheduled before this ISO 8601 instant.', example: '2026-11-21T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 instant, e.g. 2026-11-21T00:00:00Z' })
+  to?: string;
 }
 
 export class GetRunQuery {
