@@ -29,6 +29,7 @@ export class AppConfig {
     return `http://${host.includes(':') ? `[${host}]` : host}:${this.listeningPort ?? this.values.port}`;
   }
   get logLevel(): AppConfigValues['logLevel'] { return this.values.logLevel; }
+  get logFormat(): AppConfigValues['logFormat'] { return this.values.logFormat; }
   get migrateOnStart(): boolean { return this.values.migrateOnStart; }
   get bodyLimitBytes(): number { return this.values.bodyLimitBytes; }
   get paramsLimitBytes(): number { return this.values.paramsLimitBytes; }
