@@ -38,6 +38,18 @@ export default defineConfig({
       },
       {
         test: {
+          // A tiny run of the benchmark harness (real server and executor processes), so it cannot rot.
+          name: 'bench',
+          root: './bench',
+          include: ['test/**/*.spec.ts'],
+          pool: 'forks',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
           name: 'executor-sdk',
           root: './executor-sdk',
           include: ['test/**/*.spec.ts'],
