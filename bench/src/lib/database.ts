@@ -48,3 +48,19 @@ export async function select<T>(pool: mysql.Pool, sql: string, params: unknown[]
   const [rows] = await pool.query(sql, params);
   return rows as T[];
 }
+
+/**
+ * Runs one write the server's own transactions may deadlock with (the bench edits jobs and runs
+ * behind the running server), trying again on a deadlock or lock wait timeout.
+ */
+export async function writeWithRetry(pool: mysql.Pool, sql: string, params: unknown[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query(sql, params);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 10 || (code !== 'ER_LOCK_DEADLOCK' && code !== 'ER_LOCK_WAIT_TIMEOUT')) throw error;
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import type { Pool } from 'mysql2/promise';
+import { writeWithRetry } from './database.js';
 
 /** Rows per INSERT: about 1 MB of SQL, far below the default max_allowed_packet (16 MB). */
 const ROWS_PER_INSERT = 2_000;
@@ -41,5 +42,5 @@ export async function cloneJobs(pool: Pool, templateId: string, count: number, o
 
 /** Stops the copies firing (the runs they already planned still run). */
 export async function disableJobs(pool: Pool, range: { firstId: string; lastId: string }): Promise<void> {
-  await pool.query('UPDATE jobs SET enabled = 0, next_fire_at = NULL WHERE id BETWEEN ? AND ?', [range.firstId, range.lastId]);
+  await writeWithRetry(pool, 'UPDATE jobs SET enabled = 0, next_fire_at = NULL WHERE id BETWEEN ? AND ?', [range.firstId, range.lastId]);
 }

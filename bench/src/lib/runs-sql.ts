@@ -1,5 +1,5 @@
 import type { BenchContext } from './context.js';
-import { select } from './database.js';
+import { select, writeWithRetry } from './database.js';
 import { waitFor } from './wait.js';
 
 /** Waits until the jobs in `range` have at most `atMost` runs not yet ended. */
@@ -10,10 +10,13 @@ export async function waitForOpenRuns(ctx: BenchContext, range: { firstId: strin
   }, { timeoutMs, intervalMs: 200, message: 'open runs drain' });
 }
 
-/** Distinct planned fires (job, fire time) recorded for the jobs in `range` with fire times in [from, to). */
-export async function plannedFires(ctx: BenchContext, range: { firstId: string; lastId: string }, from: number, to: number): Promise<number> {
-  const [row] = await select<{ n: number }>(ctx.db.pool, 'SELECT COUNT(DISTINCT job_id, fire_time) AS n FROM runs WHERE job_id BETWEEN ? AND ? AND fire_time >= ? AND fire_time < ?', [range.firstId, range.lastId, new Date(from), new Date(to)]);
-  return Number(row!.n);
+/**
+ * Distinct planned fires (job, fire time) recorded for the jobs in `range` with fire times in
+ * [from, to), and how many of them the misfire policy ended SKIPPED (too late to run).
+ */
+export async function plannedFires(ctx: BenchContext, range: { firstId: string; lastId: string }, from: number, to: number): Promise<{ planned: number; skipped: number }> {
+  const [row] = await select<{ n: number; skipped: number }>(ctx.db.pool, "SELECT COUNT(DISTINCT job_id, fire_time) AS n, COUNT(DISTINCT CASE WHEN status = 'SKIPPED' THEN CONCAT(job_id, '@', fire_time) END) AS skipped FROM runs WHERE job_id BETWEEN ? AND ? AND fire_time >= ? AND fire_time < ?", [range.firstId, range.lastId, new Date(from), new Date(to)]);
+  return { planned: Number(row!.n), skipped: Number(row!.skipped) };
 }
 
 /**
@@ -21,6 +24,6 @@ export async function plannedFires(ctx: BenchContext, range: { firstId: string; 
  * (the dispatcher's claim is a guarded UPDATE, so it skips them), then those in flight may finish.
  */
 export async function cancelBacklog(ctx: BenchContext, range: { firstId: string; lastId: string }): Promise<void> {
-  await ctx.db.pool.query("UPDATE runs SET status = 'CANCELLED', status_reason = 'bench: repetition over', finished_at = NOW(3) WHERE status = 'SCHEDULED' AND job_id BETWEEN ? AND ?", [range.firstId, range.lastId]);
+  await writeWithRetry(ctx.db.pool, "UPDATE runs SET status = 'CANCELLED', status_reason = 'bench: repetition over', finished_at = NOW(3) WHERE status = 'SCHEDULED' AND job_id BETWEEN ? AND ?", [range.firstId, range.lastId]);
   await waitForOpenRuns(ctx, range, 0, 30_000).catch(() => ctx.log('  (some runs of the repetition were still open after 30 s)'));
 }
