@@ -5,6 +5,7 @@ import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
 import { requestIdMiddleware } from './common/http/request-id.js';
@@ -19,6 +20,11 @@ export async function createServerApp(opts: AppModuleOptions & { quiet?: boolean
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(opts), { bodyParser: false, logger });
   app.use(requestIdMiddleware);
   app.use(accessLogMiddleware);
+  app.set('trust proxy', opts.config.trustProxy);
+  app.use(securityHeaders(opts.config.cookieSecure));
+  if (opts.config.corsOrigins.length > 0) {
+    app.enableCors({ origin: [...opts.config.corsOrigins], credentials: true, allowedHeaders: ['content-type', 'authorization', 'x-csrf-token', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'] });
+  }
   app.useBodyParser('json', { limit: opts.config.bodyLimitBytes });
   app.use(requestLogContextMiddleware);
   app.disable('x-powered-by');
@@ -32,6 +38,35 @@ export async function createServerApp(opts: AppModuleOptions & { quiet?: boolean
   return app;
 }
 
+/**
+ * helmet's headers, with a CSP the console works under: its own scripts only, inline styles
+ * (the component library injects them), images from itself and data: URLs, and API and
+ * socket.io calls to the same origin (CSP3 'self' covers ws:/wss: to the same host).
+ * upgrade-insecure-requests only when served over HTTPS (COOKIE_SECURE), or a plain-HTTP
+ * install could not load its own assets.
+ */
+function securityHeaders(https: boolean) {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        ...(https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    strictTransportSecurity: https,
+  });
+}
+
 /** The built admin console (admin-ui/dist), when present, is served at `/`. */
 function serveConsole(app: NestExpressApplication): void {
   const dir = process.env.CONSOLE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'admin-ui', 'dist');
@@ -43,9 +78,14 @@ function setupOpenApi(app: NestExpressApplication): void {
     .setTitle('Baton API')
     .setDescription(
       'REST API of the Baton scheduler. Errors are `{ code, message, details }` with a 4xx status that says what to fix. ' +
-        'Ids are 64-bit decimal strings. Lists are keyset-paginated: pass `nextCursor` back as `cursor`.',
+        'Ids are 64-bit decimal strings. Lists are keyset-paginated: pass `nextCursor` back as `cursor`. ' +
+        'Every route but the health probes and sign-in needs credentials: `Authorization: Bearer <api key>`, or the console session cookie plus `X-CSRF-Token` on unsafe methods.',
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (`bk_…`) created with POST /api/v1/api-keys.' }, 'apiKey')
+    .addCookieAuth('baton_session', { type: 'apiKey', in: 'cookie', description: 'The console session; unsafe methods also need the X-CSRF-Token header.' }, 'session')
+    .addSecurityRequirements('apiKey')
+    .addSecurityRequirements('session')
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
 }

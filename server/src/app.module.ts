@@ -2,7 +2,10 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Clock, SystemClock } from './common/clock.js';
 import { AppConfig } from './config/app-config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { AccessModule } from './modules/access/access.module.js';
 import { AlertsModule } from './modules/alerts/alerts.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
 import { AppsModule } from './modules/apps/apps.module.js';
 import { ChildrenModule } from './modules/children/children.module.js';
 import { HealthModule } from './modules/health/health.module.js';
@@ -42,7 +45,7 @@ export class AppModule {
   static forRoot(opts: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), MetricsModule, HealthModule, AppsModule, SchedulesModule, JobsModule, SchedulerModule, RunsApiModule, RetriesModule, TriggersModule, ChildrenModule, AlertsModule, StatsModule],
+      imports: [CoreModule.forRoot(opts), DatabaseModule.forRoot(), AuditModule, AuthModule, AccessModule, MetricsModule, HealthModule, AppsModule, SchedulesModule, JobsModule, SchedulerModule, RunsApiModule, RetriesModule, TriggersModule, ChildrenModule, AlertsModule, StatsModule],
     };
   }
 }

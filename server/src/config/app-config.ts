@@ -24,9 +24,14 @@ export class AppConfig {
 
   /** ADVERTISE_URL, else this host (HOST when it names one address) and the port actually listened on. */
   get advertiseUrl(): string {
+    return this.advertiseUrlFor(this.listeningPort ?? this.values.port);
+  }
+
+  /** What advertiseUrl is once the server listens on `port` (without recording it). */
+  advertiseUrlFor(port: number): string {
     if (this.values.advertiseUrl) return this.values.advertiseUrl;
     const host = ['0.0.0.0', '::', ''].includes(this.values.host) ? hostname() : this.values.host;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${this.listeningPort ?? this.values.port}`;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
   get logLevel(): AppConfigValues['logLevel'] { return this.values.logLevel; }
   get logFormat(): AppConfigValues['logFormat'] { return this.values.logFormat; }
@@ -63,6 +68,20 @@ export class AppConfig {
   get retentionDays(): number { return this.values.retentionDays; }
   get retentionBatchSize(): number { return this.values.retentionBatchSize; }
   get retentionIntervalMs(): number { return this.values.retentionIntervalMs; }
+  get passwordMinLength(): number { return this.values.passwordMinLength; }
+  get sessionTtlMs(): number { return this.values.sessionTtlHours * 3_600_000; }
+  get sessionIdleMs(): number { return this.values.sessionIdleMinutes * 60_000; }
+  get setupTokenTtlMs(): number { return this.values.setupTokenTtlMinutes * 60_000; }
+  get loginMaxFailures(): number { return this.values.loginMaxFailures; }
+  get loginLockMs(): number { return this.values.loginLockMinutes * 60_000; }
+  get loginMaxFailuresPerIp(): number { return this.values.loginMaxFailuresPerIp; }
+  get cookieSecure(): boolean { return this.values.cookieSecure; }
+  get trustProxy(): boolean | number | string { return this.values.trustProxy; }
+  get corsOrigins(): readonly string[] { return this.values.corsOrigins; }
+  /** The first admin from the environment, when both variables are set. */
+  get bootstrapAdmin(): { email: string; password: string } | null {
+    return this.values.adminEmail && this.values.adminPassword ? { email: this.values.adminEmail, password: this.values.adminPassword } : null;
+  }
 
   /** Parses every variable and reports all the bad ones in one error. */
   static fromEnv(env: NodeJS.ProcessEnv): AppConfig {
@@ -90,6 +109,12 @@ function crossFieldProblems(v: Partial<AppConfigValues>): string[] {
   }
   if (v.runLeaseMs !== undefined && v.executorHeartbeatIntervalMs !== undefined && v.executorHeartbeatIntervalMs * 2 > v.runLeaseMs) {
     problems.push(`EXECUTOR_HEARTBEAT_INTERVAL_MS must be at most half of RUN_LEASE_MS (${v.runLeaseMs}), so a live executor renews its runs' leases at least twice per lease`);
+  }
+  if (Boolean(v.adminEmail) !== Boolean(v.adminPassword)) {
+    problems.push('BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD must be set together (or neither)');
+  } else if (v.adminEmail && v.adminPassword && v.passwordMinLength !== undefined) {
+    if (v.adminPassword.length < v.passwordMinLength) problems.push(`BATON_ADMIN_PASSWORD must be at least PASSWORD_MIN_LENGTH (${v.passwordMinLength}) characters`);
+    else if (v.adminPassword.toLowerCase() === v.adminEmail.toLowerCase()) problems.push('BATON_ADMIN_PASSWORD must differ from BATON_ADMIN_EMAIL');
   }
   return problems;
 }

@@ -98,6 +98,42 @@ function databaseUrl(): VariableSpec<string> {
   };
 }
 
+/** Express's `trust proxy`: off, a hop count, or a comma list of trusted proxy addresses/subnets. */
+function trustProxy(): VariableSpec<boolean | number | string> {
+  return {
+    name: 'TRUST_PROXY',
+    doc: 'Which proxies in front of the server to believe about the client address (`X-Forwarded-For`), as Express\'s `trust proxy`: `false`, a hop count, or a comma list of addresses/subnets (`loopback`, `10.0.0.0/8`).',
+    defaultText: '`false`',
+    parse(raw) {
+      const v = raw?.trim() ?? '';
+      if (v === '' || v.toLowerCase() === 'false') return false;
+      if (v.toLowerCase() === 'true') return true;
+      if (/^\d+$/.test(v)) {
+        const hops = Number(v);
+        if (hops > 10) throw new InvalidVariable(`hop count must be at most 10, got ${hops}`);
+        return hops;
+      }
+      if (!/^[A-Za-z0-9.:/,\s_-]+$/.test(v)) throw new InvalidVariable('must be true, false, a hop count or a comma list of addresses/subnets');
+      return v;
+    },
+  };
+}
+
+function corsOrigins(): VariableSpec<string[]> {
+  return {
+    name: 'CORS_ORIGINS',
+    doc: 'Comma list of browser origins (`https://console.example.com`) allowed to call the API cross-origin with credentials. Empty: CORS stays closed.',
+    defaultText: '(empty)',
+    parse(raw) {
+      const origins = (raw ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+      for (const o of origins) {
+        if (!/^https?:\/\/[^\s/]+$/.test(o)) throw new InvalidVariable(`entries must be origins such as https://console.example.com (no path), got "${o}"`);
+      }
+      return origins;
+    },
+  };
+}
+
 const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
 export type LogFormat = 'json' | 'pretty';
@@ -164,6 +200,21 @@ export const CONFIG_VARIABLES = {
   retentionDays: int('RETENTION_DAYS', 'Ended runs (with their logs) and alerts older than this many days are deleted by the leader; a job\'s `retentionDays` overrides it for its runs. Hourly stats are kept at least 400 days.', 30, 1, 3650),
   retentionBatchSize: int('RETENTION_BATCH_SIZE', 'Rows the retention janitor deletes per short transaction.', 1_000, 1, 10_000),
   retentionIntervalMs: int('RETENTION_INTERVAL_MS', 'Pause between two passes of the retention janitor.', 60_000, 1_000, 86_400_000),
+  passwordMinLength: int('PASSWORD_MIN_LENGTH', 'Shortest password accepted for users (it must also differ from the user\'s e-mail).', 12, 8, 128),
+  sessionTtlHours: int('SESSION_TTL_HOURS', 'A console session ends this long after sign-in, however active it is.', 12, 1, 720),
+  sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 'A console session not used for this long ends.', 120, 1, 43_200),
+  setupTokenTtlMinutes: int('SETUP_TOKEN_TTL_MINUTES', 'How long the one-time setup link logged at first start stays valid.', 60, 1, 10_080),
+  loginMaxFailures: int('LOGIN_MAX_FAILURES', 'Consecutive failed sign-ins that lock an account for LOGIN_LOCK_MINUTES.', 5, 1, 100),
+  loginLockMinutes: int('LOGIN_LOCK_MINUTES', 'How long an account stays locked after LOGIN_MAX_FAILURES failed sign-ins.', 15, 1, 1_440),
+  loginMaxFailuresPerIp: int('LOGIN_MAX_FAILURES_PER_IP', 'Failed sign-ins one client address may make within 15 minutes before its further attempts are refused.', 20, 1, 10_000),
+  cookieSecure: bool('COOKIE_SECURE', 'Mark the session and CSRF cookies `Secure` (sent over HTTPS only). Turn on whenever the console is served over HTTPS.', false),
+  trustProxy: trustProxy(),
+  corsOrigins: corsOrigins(),
+  adminEmail: str('BATON_ADMIN_EMAIL', 'With BATON_ADMIN_PASSWORD: the first admin, created at start when there is no user yet (unattended installs). Ignored once any user exists.', '', {
+    maxLength: 254,
+    pattern: /^$|^[^\s@]+@[^\s@]+$/,
+  }),
+  adminPassword: str('BATON_ADMIN_PASSWORD', 'The first admin\'s password (see BATON_ADMIN_EMAIL). Change it after the first sign-in; remove it from the environment afterwards.', '', { maxLength: 256, secret: true }),
 } as const;
 
 type Specs = typeof CONFIG_VARIABLES;

@@ -245,7 +245,8 @@ describe('logs, progress and the live console feed', () => {
     const j = await job(app, { handler: 'demo.slow', params: { ms: 1500 }, schedule: once(500) });
     const running = await runWhere(j.id, (r) => r.status === 'RUNNING' || r.status === 'DISPATCHED', 'the run is sent');
 
-    const socket = io(`${server.url}/console`, { transports: ['websocket'] });
+    const { cookie } = await api().signIn();
+    const socket = io(`${server.url}/console`, { transports: ['websocket'], extraHeaders: { cookie } });
     const lines: string[] = [];
     const statuses: string[] = [];
     socket.on('run.logs.v1', (msg: { chunks: Array<{ lines: Array<{ message: string }> }> }) => lines.push(...msg.chunks.flatMap((c) => c.lines.map((l) => l.message))));

@@ -97,7 +97,7 @@ beforeAll(async () => {
       ALERT_NO_EXECUTOR_AFTER_MS: '500',
     },
   });
-  api = new RecordingClient(server.api.baseUrl);
+  api = new RecordingClient(server.api.baseUrl, server.api.credentials, true);
 });
 
 afterAll(async () => {

@@ -60,9 +60,9 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 async function scrape(server: TestServer): Promise<{ samples: Sample[]; text: string; contentType: string | null }> {
-  const res = await fetch(`${server.url}/metrics`);
+  const res = await server.api.get<string>(`${server.url}/metrics`);
   expect(res.status).toBe(200);
-  const text = await res.text();
+  const text = res.body;
   return { samples: parse(text), text, contentType: res.headers.get('content-type') };
 }
 

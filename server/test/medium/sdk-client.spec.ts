@@ -24,8 +24,10 @@ beforeAll(async () => {
   app = await newApp(server.api);
   // PARALLEL: some runs here are left unfinished, which would hold back a SERIAL job's next run.
   job = await newJob(server.api, { app: app.name, handler: 'order.close', blockStrategy: 'PARALLEL', schedule: { type: 'NONE', expression: null } as never });
-  // The server does not check API keys yet; sending one must not disturb it.
-  client = createClient({ url: server.url, apiKey: 'bat_test_key' });
+  // A service's key, limited to this app (kill needs the manage scope).
+  const key = await server.api.post('/api-keys', { name: 'order-service', scopes: ['trigger', 'read', 'manage'], apps: [app.name] });
+  expect(key.status).toBe(201);
+  client = createClient({ url: server.url, apiKey: key.body.key });
 });
 afterAll(async () => {
   socket?.close();

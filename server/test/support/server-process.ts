@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { CONFIG_VARIABLES } from '../../src/config/config-variables.js';
 import { startChild, type ChildHandle } from './child-process.js';
-import { ApiClient } from './test-server.js';
+import { adminClient, testAdminEnv, type ApiClient } from './test-server.js';
 
 export { stopAll } from './child-process.js';
 
@@ -24,7 +24,7 @@ export interface ServerProcess extends Omit<ChildHandle, 'ready'> {
   readonly port: number;
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
-  /** Client for `<url>/api/v1`. */
+  /** Client for `<url>/api/v1`, signed in as the test admin. */
   readonly api: ApiClient;
 }
 
@@ -34,7 +34,7 @@ export async function startServerProcess(opts: StartServerOptions): Promise<Serv
   const port = Number(child.ready[1]);
   const url = `http://127.0.0.1:${port}`;
   const { ready: _ready, ...handle } = child;
-  return { ...handle, nodeId: opts.nodeId, port, url, api: new ApiClient(`${url}/api/v1`) };
+  return { ...handle, nodeId: opts.nodeId, port, url, api: adminClient(`${url}/api/v1`) };
 }
 
 /**
@@ -44,5 +44,5 @@ export async function startServerProcess(opts: StartServerOptions): Promise<Serv
 function serverEnv(opts: StartServerOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const spec of Object.values(CONFIG_VARIABLES)) delete env[spec.name];
-  return { ...env, PORT: '0', HOST: '127.0.0.1', BATON_PRINT_PORT: '1', NODE_ID: opts.nodeId, DATABASE_URL: opts.databaseUrl, LOG_LEVEL: 'log', ...opts.env };
+  return { ...env, PORT: '0', HOST: '127.0.0.1', BATON_PRINT_PORT: '1', NODE_ID: opts.nodeId, DATABASE_URL: opts.databaseUrl, LOG_LEVEL: 'log', ...testAdminEnv(), ...opts.env };
 }

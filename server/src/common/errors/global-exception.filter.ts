@@ -20,6 +20,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const { status, body } = this.toResponse(error, req);
     if (res.headersSent) return;
+    if (error instanceof DomainError && error.headers) res.set(error.headers);
     res.status(status).json(body);
   }
 

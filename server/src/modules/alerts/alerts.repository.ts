@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { whereAppIn } from '../../database/app-scope-sql.js';
 import type { AlertKind, AlertStatus } from '@baton/protocol';
 import { isDuplicateKey } from '../../database/sql-errors.js';
 import { assertLeaseHeld, type FenceToken } from '../scheduler/lease-fence.js';
@@ -23,6 +24,8 @@ export interface HistoryFilter {
   channelId?: string;
   status?: AlertStatus;
   kind?: AlertKind;
+  /** The caller's apps (undefined = all). */
+  appIds?: readonly string[];
 }
 
 /** Every SQL statement on the alerts table. */
@@ -131,6 +134,7 @@ export class AlertsRepository {
     if (filter.channelId) q.andWhere('a.channel_id = :channelId', { channelId: filter.channelId });
     if (filter.status) q.andWhere('a.status = :status', { status: filter.status });
     if (filter.kind) q.andWhere('a.kind = :kind', { kind: filter.kind });
+    whereAppIn(q, 'a.app_id', filter.appIds);
     if (beforeId) q.andWhere('a.id < :beforeId', { beforeId });
     return q.getMany();
   }

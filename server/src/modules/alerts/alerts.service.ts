@@ -8,6 +8,7 @@ import { AlertsRepository } from './alerts.repository.js';
 import { ChannelsRepository } from './channels.repository.js';
 import { ChannelsService } from './channels.service.js';
 import type { ListAlertsQuery } from './dto/alerts.dto.js';
+import { visibleAppIds, type AppScope } from '../auth/principal.js';
 
 /** The alert history. Rows hold no channel setting, and errors were redacted when stored. */
 @Injectable()
@@ -19,11 +20,11 @@ export class AlertsService {
     private readonly jobs: JobsService,
   ) {}
 
-  async list(query: ListAlertsQuery): Promise<Page<AlertDto>> {
+  async list(query: ListAlertsQuery, scope: AppScope): Promise<Page<AlertDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const jobId = query.job ? (await this.jobs.resolve(query.job)).id : undefined;
     const channelId = query.channel ? (await this.channels.resolve(query.channel)).id : undefined;
-    const rows = await this.alerts.history({ jobId, channelId, status: query.status, kind: query.kind }, decodeCursor(query.cursor), limit + 1);
+    const rows = await this.alerts.history({ jobId, channelId, status: query.status, kind: query.kind, appIds: visibleAppIds(scope) }, decodeCursor(query.cursor), limit + 1);
     const channels = new Map((await this.channelsRepo.findByIds(rows.map((r) => r.channelId))).map((c) => [c.id, c]));
     return toPage(rows, limit, (row) => {
       const channel = channels.get(row.channelId);

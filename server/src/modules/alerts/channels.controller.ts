@@ -3,11 +3,21 @@ import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoCo
 import type { AlertChannelDto, AlertChannelTestResult, Page } from '@baton/protocol';
 import { ChannelsService } from './channels.service.js';
 import { CreateChannelBody, ListChannelsQuery, UpdateChannelBody } from './dto/channel.dto.js';
+import { RoutePolicies, allow } from '../auth/route-policy.js';
 
 const CHANNEL_PARAM = { name: 'channel', description: 'The channel\'s id or name.', example: 'ops-slack' };
 const MASKED = 'Secrets (chat webhook URLs, signing secrets, SMTP passwords) are masked; `secrets` says which are set.';
 
 @ApiTags('alerts')
+@RoutePolicies<ChannelsController>({
+  // Channels are shared settings: everyone signed in sees them (secrets masked) to route alerts; only admins change them.
+  create: { allow: allow.admin(), audit: 'alert_channel.create' },
+  list: { allow: allow.roles('admin', 'operator', 'viewer') },
+  get: { allow: allow.roles('admin', 'operator', 'viewer') },
+  update: { allow: allow.admin(), audit: 'alert_channel.update' },
+  delete: { allow: allow.admin(), audit: 'alert_channel.delete' },
+  test: { allow: allow.admin(), audit: 'alert_channel.test' },
+})
 @Controller('alert-channels')
 export class ChannelsController {
   constructor(private readonly channels: ChannelsService) {}

@@ -3,11 +3,16 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiParam, Api
 import type { JobAlertRoutingDto } from '@baton/protocol';
 import { PutRoutingBody } from './dto/routing.dto.js';
 import { RoutingService } from './routing.service.js';
+import { RoutePolicies, allow, param } from '../auth/route-policy.js';
 
 const JOB_PARAM = { name: 'job', description: 'The job\'s id or key `app:name`.', example: 'billing:close-orders' };
 
 /** A job's alert routing, under /jobs/:job/alerts. */
 @ApiTags('alerts')
+@RoutePolicies<RoutingController>({
+  get: { allow: allow.app('read', param.job()) },
+  put: { allow: allow.app('manage', param.job()), audit: 'job.alerts_update' },
+})
 @Controller('jobs')
 export class RoutingController {
   constructor(private readonly routing: RoutingService) {}

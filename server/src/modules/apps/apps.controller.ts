@@ -3,10 +3,21 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFo
 import type { AppDto, AppWithTokenDto, Page } from '@baton/protocol';
 import { AppsService } from './apps.service.js';
 import { AppView, AppWithTokenView, CreateAppBody, ListAppsQuery, RotateTokenBody, UpdateAppBody } from './dto/app.dto.js';
+import { RoutePolicies, allow, param } from '../auth/route-policy.js';
+import { CallerScope } from '../auth/caller.decorators.js';
+import type { AppScope } from '../auth/principal.js';
 
 const APP_PARAM = { name: 'app', description: 'The app\'s id or name.', example: 'billing' };
 
 @ApiTags('apps')
+@RoutePolicies<AppsController>({
+  create: { allow: allow.admin(), audit: 'app.create' },
+  list: { allow: allow.anyApp('read') },
+  get: { allow: allow.app('read', param.app()) },
+  update: { allow: allow.app('manage', param.app()), audit: 'app.update' },
+  delete: { allow: allow.admin(), audit: 'app.delete' },
+  rotateToken: { allow: allow.app('manage', param.app()), audit: 'app.rotate_token' },
+})
 @Controller('apps')
 export class AppsController {
   constructor(private readonly apps: AppsService) {}
@@ -21,8 +32,8 @@ export class AppsController {
 
   @Get()
   @ApiOperation({ summary: 'List apps', description: 'Keyset-paginated in id order.' })
-  list(@Query() query: ListAppsQuery): Promise<Page<AppDto>> {
-    return this.apps.list(query);
+  list(@Query() query: ListAppsQuery, @CallerScope() scope: AppScope): Promise<Page<AppDto>> {
+    return this.apps.list(query, scope);
   }
 
   @Get(':app')

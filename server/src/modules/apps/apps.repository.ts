@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
+import { whereAppIn } from '../../database/app-scope-sql.js';
 import { isDuplicateKey } from '../../database/sql-errors.js';
 import { AppEntity } from './app.entity.js';
 
@@ -38,9 +39,10 @@ export class AppsRepository {
   }
 
   /** Keyset page in id order: `afterId` is the last id of the previous page. */
-  list(afterId: string | undefined, limit: number): Promise<AppEntity[]> {
+  list(afterId: string | undefined, limit: number, appIds?: readonly string[]): Promise<AppEntity[]> {
     const q = this.apps.createQueryBuilder('a').orderBy('a.id', 'ASC').limit(limit);
-    if (afterId) q.where('a.id > :afterId', { afterId });
+    if (afterId) q.andWhere('a.id > :afterId', { afterId });
+    whereAppIn(q, 'a.id', appIds);
     return q.getMany();
   }
 

@@ -10,6 +10,7 @@ import { toAppDto } from './app.mapper.js';
 import { appHasJobs, appNameTaken, appNotFound, appVersionConflict } from './apps.errors.js';
 import { AppsRepository } from './apps.repository.js';
 import type { CreateAppBody, ListAppsQuery, RotateTokenBody, UpdateAppBody } from './dto/app.dto.js';
+import { visibleAppIds, type AppScope } from '../auth/principal.js';
 
 @Injectable()
 export class AppsService {
@@ -37,9 +38,9 @@ export class AppsService {
     return { ...toAppDto(app), token: token.value };
   }
 
-  async list(query: ListAppsQuery): Promise<Page<AppDto>> {
+  async list(query: ListAppsQuery, scope: AppScope): Promise<Page<AppDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const rows = await this.apps.list(decodeCursor(query.cursor), limit + 1);
+    const rows = await this.apps.list(decodeCursor(query.cursor), limit + 1, visibleAppIds(scope));
     return toPage(rows, limit, toAppDto);
   }
 

@@ -1,4 +1,5 @@
 import type { ApiKeyScope, UserRole } from '@baton/protocol';
+import { DomainError } from '../../common/errors/domain-error.js';
 
 /** What a route asks of the caller on an app. */
 export type AppAction = 'read' | 'trigger' | 'manage';
@@ -67,4 +68,18 @@ export function actorOf(p: Principal | null): Actor {
   if (p === null) return { type: 'anonymous', id: null, name: '' };
   if (p.kind === 'user') return { type: 'user', id: p.id, name: p.email };
   return { type: 'api_key', id: p.id, name: `${p.name} (${p.prefix}…)` };
+}
+
+/** The app filter a list applies for the caller: undefined = every app; otherwise only these (possibly none). */
+export function visibleAppIds(scope: AppScope): readonly string[] | undefined {
+  return scope.all ? undefined : scope.appIds;
+}
+
+export function inScope(scope: AppScope, appId: string): boolean {
+  return scope.all || scope.appIds.includes(appId);
+}
+
+/** Refuses a filter that names an app outside the caller's scope. */
+export function assertInScope(scope: AppScope, appId: string, what: string): void {
+  if (!inScope(scope, appId)) throw new DomainError('FORBIDDEN', `You may not see ${what}: its app is not among the apps you may read.`);
 }

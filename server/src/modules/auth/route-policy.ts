@@ -29,7 +29,9 @@ export type AccessRule =
    * The action on at least one app; the handler narrows what it touches with the caller's
    * `@CallerScope()` (lists, stats, bulk operations).
    */
-  | { kind: 'anyApp'; action: AppAction };
+  | { kind: 'anyApp'; action: AppAction }
+  /** The action on every app, now and later (an admin, or an all-apps API key): cross-app views like /metrics. */
+  | { kind: 'allApps'; action: AppAction };
 
 export interface RoutePolicy {
   allow: AccessRule;
@@ -44,6 +46,7 @@ export const allow = {
   admin: (): AccessRule => ({ kind: 'roles', roles: ['admin'] }),
   app: (action: AppAction, ...sources: AppSource[]): AccessRule => ({ kind: 'app', action, sources }),
   anyApp: (action: AppAction): AccessRule => ({ kind: 'anyApp', action }),
+  allApps: (action: AppAction): AccessRule => ({ kind: 'allApps', action }),
 };
 
 export const param = {
@@ -67,4 +70,22 @@ type HandlerNames<T> = { [K in keyof T]: T[K] extends (...args: never[]) => unkn
  */
 export function RoutePolicies<T>(policies: { [K in HandlerNames<T>]: RoutePolicy }): ClassDecorator {
   return SetMetadata(ROUTE_POLICIES, policies);
+}
+
+/** The rule in words, for the permission table in docs/api.md (kept in step by a test). */
+export function describeRule(rule: AccessRule): string {
+  switch (rule.kind) {
+    case 'public':
+      return 'anyone';
+    case 'signedIn':
+      return 'any user or API key';
+    case 'roles':
+      return rule.roles.length === 1 ? `${rule.roles[0]} users` : `users: ${rule.roles.join(', ')}`;
+    case 'app':
+      return `\`${rule.action}\` on the app of ${rule.sources.map((s) => `${s.in === 'param' ? `:${s.name}` : `${s.in}.${s.name}`}${s.optional ? ' (if given)' : ''}`).join(' and ')}`;
+    case 'anyApp':
+      return `\`${rule.action}\` on some app (results narrowed to the caller's apps)`;
+    case 'allApps':
+      return `\`${rule.action}\` on every app (admin users, all-apps API keys)`;
+  }
 }

@@ -3,9 +3,13 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation
 import type { Page, RunDto } from '@baton/protocol';
 import { PageQuery } from '../../common/http/page.query.js';
 import { ChildrenService } from './children.service.js';
+import { RoutePolicies, allow, param } from '../auth/route-policy.js';
 
 /** Child runs under /runs (the runs of jobs started by another run's end). */
 @ApiTags('runs')
+@RoutePolicies<ChildrenController>({
+  list: { allow: allow.app('read', param.run()) },
+})
 @Controller('runs')
 export class ChildrenController {
   constructor(private readonly children: ChildrenService) {}

@@ -3,6 +3,9 @@ import { ApiNotFoundResponse, ApiOperation, ApiParam, ApiPropertyOptional, ApiTa
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { ExecutorInstanceDto } from '@baton/protocol';
 import { ExecutorsService } from './executors.service.js';
+import { RoutePolicies, allow, param } from '../auth/route-policy.js';
+import { CallerScope } from '../auth/caller.decorators.js';
+import type { AppScope } from '../auth/principal.js';
 
 export class ListExecutorsQuery {
   @ApiPropertyOptional({ description: 'Only instances of this app (name or id).' })
@@ -13,14 +16,18 @@ export class ListExecutorsQuery {
 }
 
 @ApiTags('executors')
+@RoutePolicies<ExecutorsController>({
+  list: { allow: allow.anyApp('read') },
+  drain: { allow: allow.app('manage', param.executor()), audit: 'executor.drain' },
+})
 @Controller('executors')
 export class ExecutorsController {
   constructor(private readonly executors: ExecutorsService) {}
 
   @Get()
   @ApiOperation({ summary: 'Executor instances', description: 'Connected (ONLINE) and recently silent (OFFLINE) instances with their handlers, concurrency and load.' })
-  list(@Query() query: ListExecutorsQuery): Promise<ExecutorInstanceDto[]> {
-    return this.executors.list(query.app);
+  list(@Query() query: ListExecutorsQuery, @CallerScope() scope: AppScope): Promise<ExecutorInstanceDto[]> {
+    return this.executors.list(query.app, scope);
   }
 
   @Post(':instanceId/drain')

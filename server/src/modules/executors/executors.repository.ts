@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
+import { whereAppIn } from '../../database/app-scope-sql.js';
 import type { ServerNodeRef } from '@baton/protocol';
 import { ExecutorInstanceEntity } from './executor-instance.entity.js';
 
@@ -20,8 +21,11 @@ export class ExecutorsRepository {
     await this.dataSource.query("UPDATE executor_instances SET last_heartbeat_at = ?, in_flight = ?, status = 'ONLINE', disconnected_at = NULL WHERE id = ?", [now, inFlight, instanceId]);
   }
 
-  list(appId?: string): Promise<ExecutorInstanceEntity[]> {
-    return this.instances.find({ where: appId ? { appId } : {}, order: { appId: 'ASC', connectedAt: 'ASC' } });
+  list(appId: string | undefined, appIds?: readonly string[]): Promise<ExecutorInstanceEntity[]> {
+    const q = this.instances.createQueryBuilder('e').orderBy('e.app_id', 'ASC').addOrderBy('e.connected_at', 'ASC');
+    if (appId) q.andWhere('e.app_id = :appId', { appId });
+    whereAppIn(q, 'e.app_id', appIds);
+    return q.getMany();
   }
 
   /** Instances silent since `cutoff` go OFFLINE; returns how many. */

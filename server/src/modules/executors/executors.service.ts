@@ -4,6 +4,7 @@ import { DomainError } from '../../common/errors/domain-error.js';
 import { AppsService } from '../apps/apps.service.js';
 import { ExecutorRegistry } from './executor-registry.js';
 import { ExecutorsRepository } from './executors.repository.js';
+import { visibleAppIds, type AppScope } from '../auth/principal.js';
 
 @Injectable()
 export class ExecutorsService {
@@ -25,9 +26,9 @@ export class ExecutorsService {
     return { instanceId, draining: true };
   }
 
-  async list(appRef: string | undefined): Promise<ExecutorInstanceDto[]> {
+  async list(appRef: string | undefined, scope: AppScope): Promise<ExecutorInstanceDto[]> {
     const appId = appRef ? (await this.apps.resolve(appRef)).id : undefined;
-    const rows = await this.executors.list(appId);
+    const rows = await this.executors.list(appId, visibleAppIds(scope));
     const names = await this.apps.namesByIds(rows.map((r) => r.appId));
     return rows.map((r) => ({
       id: r.id,

@@ -2,9 +2,15 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { DomainError } from '../../common/errors/domain-error.js';
 import { ReadinessService, type Checks } from './readiness.service.js';
+import { RoutePolicies, allow } from '../auth/route-policy.js';
 
 /** Liveness and readiness for orchestrators; outside /api/v1 and unauthenticated by design. */
 @ApiExcludeController()
+@RoutePolicies<HealthController>({
+  // Probes carry no data worth protecting and must work for load balancers without credentials.
+  healthz: { allow: allow.public() },
+  readyz: { allow: allow.public() },
+})
 @Controller()
 export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}

@@ -4,10 +4,24 @@ import type { JobDto, Page, SchedulePreviewResponse } from '@baton/protocol';
 import { NextFireTimesQuery } from '../schedules/dto/schedule.dto.js';
 import { CopyJobBody, CreateJobBody, ListJobsQuery, UpdateJobBody } from './dto/job.dto.js';
 import { JobsService } from './jobs.service.js';
+import { RoutePolicies, allow, body, param } from '../auth/route-policy.js';
+import { CallerScope } from '../auth/caller.decorators.js';
+import type { AppScope } from '../auth/principal.js';
 
 const JOB_PARAM = { name: 'job', description: 'The job\'s numeric id or its key `app:name`.', example: 'billing:close-unpaid-orders' };
 
 @ApiTags('jobs')
+@RoutePolicies<JobsController>({
+  create: { allow: allow.app('manage', body.app()), audit: 'job.create' },
+  list: { allow: allow.anyApp('read') },
+  get: { allow: allow.app('read', param.job()) },
+  update: { allow: allow.app('manage', param.job()), audit: 'job.update' },
+  delete: { allow: allow.app('manage', param.job()), audit: 'job.delete' },
+  enable: { allow: allow.app('manage', param.job()), audit: 'job.enable' },
+  disable: { allow: allow.app('manage', param.job()), audit: 'job.disable' },
+  copy: { allow: allow.app('manage', param.job(), body.app('app', true)), audit: 'job.copy' },
+  nextFireTimes: { allow: allow.app('read', param.job()) },
+})
 @Controller('jobs')
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
@@ -23,8 +37,8 @@ export class JobsController {
 
   @Get()
   @ApiOperation({ summary: 'List jobs', description: 'Filter by app, enabled, schedule type and text; keyset-paginated in id order.' })
-  list(@Query() query: ListJobsQuery): Promise<Page<JobDto>> {
-    return this.jobs.list(query);
+  list(@Query() query: ListJobsQuery, @CallerScope() scope: AppScope): Promise<Page<JobDto>> {
+    return this.jobs.list(query, scope);
   }
 
   @Get(':job')

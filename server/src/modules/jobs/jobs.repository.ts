@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { ChildTriggerCondition, ScheduleType } from '@baton/protocol';
+import { whereAppIn } from '../../database/app-scope-sql.js';
 import { inTransactionWithNamedLock } from '../../database/named-lock.js';
 import { isDuplicateKey } from '../../database/sql-errors.js';
 import { findCycle } from './dependency-graph.js';
@@ -15,6 +16,8 @@ export interface ChildEdge {
 }
 export interface JobFilter {
   appId?: string;
+  /** The caller's apps (undefined = all). */
+  appIds?: readonly string[];
   enabled?: boolean;
   scheduleType?: ScheduleType;
   text?: string;
@@ -54,6 +57,7 @@ export class JobsRepository {
   list(filter: JobFilter, afterId: string | undefined, limit: number): Promise<JobEntity[]> {
     const q = this.jobs.createQueryBuilder('j').orderBy('j.id', 'ASC').limit(limit);
     if (filter.appId) q.andWhere('j.app_id = :appId', { appId: filter.appId });
+    whereAppIn(q, 'j.app_id', filter.appIds);
     if (filter.enabled !== undefined) q.andWhere('j.enabled = :enabled', { enabled: filter.enabled ? 1 : 0 });
     if (filter.scheduleType) q.andWhere('j.schedule_type = :scheduleType', { scheduleType: filter.scheduleType });
     if (filter.text) {

@@ -15,6 +15,7 @@ import { JOB_DEFAULTS, mergeMisfire, mergeRetry, misfireColumns, misfireOf, retr
 import { childNotFound, jobDependencyCycle, jobHasParents, jobNameTaken, jobNotFound, jobVersionConflict } from './jobs.errors.js';
 import { JobsRepository, type ChildEdge, type JobPatch, type NewJob } from './jobs.repository.js';
 import { appNotFound } from '../apps/apps.errors.js';
+import { visibleAppIds, type AppScope } from '../auth/principal.js';
 
 @Injectable()
 export class JobsService {
@@ -60,11 +61,11 @@ export class JobsService {
     return this.get(outcome.id);
   }
 
-  async list(query: ListJobsQuery): Promise<Page<JobDto>> {
+  async list(query: ListJobsQuery, scope: AppScope): Promise<Page<JobDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const appId = query.app ? (await this.apps.resolve(query.app)).id : undefined;
     const enabled = query.enabled === undefined ? undefined : query.enabled === 'true';
-    const rows = await this.jobs.list({ appId, enabled, scheduleType: query.scheduleType, text: query.q?.trim() || undefined }, decodeCursor(query.cursor), limit + 1);
+    const rows = await this.jobs.list({ appId, appIds: visibleAppIds(scope), enabled, scheduleType: query.scheduleType, text: query.q?.trim() || undefined }, decodeCursor(query.cursor), limit + 1);
     const page = toPage(rows, limit, (j) => j);
     return { items: await this.toDtos(page.items), nextCursor: page.nextCursor };
   }

@@ -13,9 +13,16 @@ import type { RunDto } from '@baton/protocol';
 import type { Response } from 'express';
 import { BulkRetryBody, MAX_BULK_RETRY, type BulkRetryResult } from './dto/retries.dto.js';
 import { RetriesService } from './retries.service.js';
+import { RoutePolicies, allow, param } from '../auth/route-policy.js';
+import { CallerScope } from '../auth/caller.decorators.js';
+import type { AppScope } from '../auth/principal.js';
 
 /** Retries and dead letters under /runs (the list of dead runs is `GET /runs?dead=true`). */
 @ApiTags('runs')
+@RoutePolicies<RetriesController>({
+  retryMany: { allow: allow.anyApp('manage'), audit: 'run.retry_bulk' },
+  retry: { allow: allow.app('manage', param.run()), audit: 'run.retry' },
+})
 @Controller('runs')
 export class RetriesController {
   constructor(private readonly retries: RetriesService) {}
@@ -31,8 +38,8 @@ export class RetriesController {
   @ApiAcceptedResponse({ description: '`{ retried: Run[], skipped: [{ runId, reason }] }`.' })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: both or neither of ids and a filter, bad ids, unknown fields; INVALID_ID for a malformed job reference.' })
   @ApiNotFoundResponse({ description: 'JOB_NOT_FOUND, APP_NOT_FOUND (filter)' })
-  retryMany(@Body() body: BulkRetryBody): Promise<BulkRetryResult> {
-    return this.retries.retryMany(body);
+  retryMany(@Body() body: BulkRetryBody, @CallerScope() scope: AppScope): Promise<BulkRetryResult> {
+    return this.retries.retryMany(body, scope);
   }
 
   @Post(':id/retry')

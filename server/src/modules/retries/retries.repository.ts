@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { whereAppIn } from '../../database/app-scope-sql.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import { jobKey } from '../jobs/job-ref.js';
 import { RunEntity } from '../runs/run.entity.js';
@@ -133,10 +134,11 @@ export class RetriesRepository {
    * the dead-letter list in id order and stops after `limit` matches; the list is short next to
    * the whole table, so the job/app filter on those rows is cheap.
    */
-  deadRuns(filter: { jobId?: string; appId?: string }, limit: number): Promise<RunEntity[]> {
+  deadRuns(filter: { jobId?: string; appId?: string; appIds?: readonly string[] }, limit: number): Promise<RunEntity[]> {
     const q = this.dataSource.getRepository(RunEntity).createQueryBuilder('r').where('r.dead = 1').orderBy('r.id', 'ASC').limit(limit);
     if (filter.jobId) q.andWhere('r.job_id = :jobId', { jobId: filter.jobId });
     if (filter.appId) q.andWhere('r.app_id = :appId', { appId: filter.appId });
+    whereAppIn(q, 'r.app_id', filter.appIds);
     return q.getMany();
   }
 

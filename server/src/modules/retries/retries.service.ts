@@ -12,6 +12,7 @@ import { RunEvents } from '../runs/run-events.js';
 import { MAX_BULK_RETRY, type BulkRetryBody, type BulkRetryResult, type SkippedRetry } from './dto/retries.dto.js';
 import { RetriesRepository } from './retries.repository.js';
 import { manualRetryRefusal } from './retry-policy.js';
+import { inScope, visibleAppIds, type AppScope } from '../auth/principal.js';
 
 export const runNotFound = (id: string) => new DomainError('RUN_NOT_FOUND', `No run ${id}.`);
 export const runNotRetryable = (run: RunEntity, why: string) =>
@@ -50,8 +51,8 @@ export class RetriesService {
   }
 
   /** Retries dead runs, by id or matching a filter; each run that is not retried is listed with why. */
-  async retryMany(body: BulkRetryBody): Promise<BulkRetryResult> {
-    const { runs, skipped } = body.ids ? await this.byIds(body.ids) : { runs: await this.byFilter(body), skipped: [] };
+  async retryMany(body: BulkRetryBody, scope: AppScope): Promise<BulkRetryResult> {
+    const { runs, skipped } = body.ids ? await this.byIds(body.ids, scope) : { runs: await this.byFilter(body, scope), skipped: [] };
     const retried: RunEntity[] = [];
     for (const run of runs) {
       const outcome = await this.retryDead(run);
@@ -73,17 +74,19 @@ export class RetriesService {
     }
   }
 
-  private async byIds(ids: string[]): Promise<{ runs: RunEntity[]; skipped: SkippedRetry[] }> {
+  /** Runs of apps outside the caller's scope are skipped as if unknown, so ids reveal nothing. */
+  private async byIds(ids: string[], scope: AppScope): Promise<{ runs: RunEntity[]; skipped: SkippedRetry[] }> {
     const unique = [...new Set(ids)];
-    const found = new Map((await this.retries.findRuns(unique.filter(isId))).map((r) => [r.id, r]));
+    const runs = await this.retries.findRuns(unique.filter(isId));
+    const found = new Map(runs.filter((r) => inScope(scope, r.appId)).map((r) => [r.id, r]));
     const skipped = unique.filter((id) => !found.has(id)).map((id) => ({ runId: id, reason: isId(id) ? 'no such run' : 'not a run id' }));
     return { runs: unique.flatMap((id) => found.get(id) ?? []), skipped };
   }
 
-  private async byFilter(body: BulkRetryBody): Promise<RunEntity[]> {
+  private async byFilter(body: BulkRetryBody, scope: AppScope): Promise<RunEntity[]> {
     const jobId = body.job ? (await this.jobs.resolve(body.job)).id : undefined;
     const appId = body.app ? (await this.apps.resolve(body.app)).id : undefined;
-    return this.retries.deadRuns({ jobId, appId }, MAX_BULK_RETRY);
+    return this.retries.deadRuns({ jobId, appId, appIds: visibleAppIds(scope) }, MAX_BULK_RETRY);
   }
 
   /** The rules, then the chain's next attempt (see RetriesRepository.retryChain for the concurrency). */

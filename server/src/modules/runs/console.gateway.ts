@@ -3,6 +3,8 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSo
 import type { Namespace, Socket } from 'socket.io';
 import { CONSOLE_NAMESPACE, type ConsoleClientEvents, type ConsoleServerEvents } from '@baton/protocol';
 import { isId } from '../../common/http/id-params.js';
+import { Authenticator, type CredentialSource } from '../auth/authenticator.js';
+import { can, type Principal } from '../auth/principal.js';
 import { PeriodicTask } from '../../common/periodic-task.js';
 import { RunLogsRepository } from './run-logs.repository.js';
 import { RunsRepository } from './runs.repository.js';
@@ -30,10 +32,26 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayDisconnect, OnApp
   constructor(
     private readonly runs: RunsRepository,
     private readonly logs: RunLogsRepository,
+    private readonly authenticator: Authenticator,
   ) {}
 
   afterInit(): void {
+    // The console signs in with its session cookie (or a bearer key); anonymous sockets are refused at the handshake.
+    this.namespace.use((socket, next) => {
+      this.principalOf(socket)
+        .then((principal) => {
+          if (!principal) return next(new Error('UNAUTHENTICATED: sign in first'));
+          next();
+        })
+        .catch((error: unknown) => next(new Error(`UNAUTHENTICATED: ${error instanceof Error ? error.message : 'bad credentials'}`)));
+    });
     this.poller.start();
+  }
+
+  /** Re-reads the handshake's credentials, so a session revoked after connecting stops further follows. */
+  private principalOf(socket: Socket): Promise<Principal | null> {
+    const source: CredentialSource = { method: 'GET', headers: socket.handshake.headers, ip: socket.handshake.address };
+    return this.authenticator.authenticate(source);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -45,14 +63,24 @@ export class ConsoleGateway implements OnGatewayInit, OnGatewayDisconnect, OnApp
   }
 
   @SubscribeMessage('run.follow.v1')
-  follow(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): { ok: boolean; error?: string } {
+  async follow(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ ok: boolean; error?: string }> {
     const msg = body as { runId?: unknown; afterSeq?: unknown } | null;
     if (typeof msg?.runId !== 'string' || !isId(msg.runId)) return { ok: false, error: 'runId must be a run id' };
+    const refusal = await this.refusal(socket, msg.runId).catch(() => 'sign in again');
+    if (refusal) return { ok: false, error: refusal };
     const mine = this.follows.get(socket.id) ?? new Map<string, Follow>();
     if (mine.size >= MAX_FOLLOWED_PER_SOCKET && !mine.has(msg.runId)) return { ok: false, error: `follow at most ${MAX_FOLLOWED_PER_SOCKET} runs at once` };
     mine.set(msg.runId, { lastSeq: Number.isInteger(msg.afterSeq) ? (msg.afterSeq as number) : 0, lastUpdatedAt: 0 });
     this.follows.set(socket.id, mine);
     return { ok: true };
+  }
+
+  private async refusal(socket: Socket, runId: string): Promise<string | null> {
+    const principal = await this.principalOf(socket);
+    if (!principal) return 'sign in again';
+    const run = await this.runs.findById(runId);
+    if (!run) return `no run ${runId}`;
+    return can(principal, 'read', run.appId) ? null : `you may not read runs of app ${run.appId}`;
   }
 
   @SubscribeMessage('run.unfollow.v1')

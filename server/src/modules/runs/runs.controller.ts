@@ -4,18 +4,29 @@ import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiTa
 import type { Page, RunDto, RunLogPage } from '@baton/protocol';
 import { GetRunQuery, ListRunsQuery, RunLogsQuery } from './dto/runs.dto.js';
 import { RunsService } from './runs.service.js';
+import { RoutePolicies, allow, param } from '../auth/route-policy.js';
+import { CallerScope } from '../auth/caller.decorators.js';
+import type { AppScope } from '../auth/principal.js';
 
 const RUN_PARAM = { name: 'id', description: 'The run id (decimal string).' };
 
 @ApiTags('runs')
+@RoutePolicies<RunsController>({
+  list: { allow: allow.anyApp('read') },
+  get: { allow: allow.app('read', param.run()) },
+  // Cancelling a run that has not started belongs with triggering it ("close order 42 in 30 min" may be called off).
+  cancel: { allow: allow.app('trigger', param.run()), audit: 'run.cancel' },
+  logs: { allow: allow.app('read', param.run()) },
+  kill: { allow: allow.app('manage', param.run()), audit: 'run.kill' },
+})
 @Controller('runs')
 export class RunsController {
   constructor(private readonly runs: RunsService) {}
 
   @Get()
   @ApiOperation({ summary: 'List runs', description: 'Newest first; filter by job, app, status and trigger type; keyset-paginated.' })
-  list(@Query() query: ListRunsQuery): Promise<Page<RunDto>> {
-    return this.runs.list(query);
+  list(@Query() query: ListRunsQuery, @CallerScope() scope: AppScope): Promise<Page<RunDto>> {
+    return this.runs.list(query, scope);
   }
 
   @Get(':id')

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import type { FinalRunStatus, RunStatus, TriggerType } from '@baton/protocol';
+import { whereAppIn } from '../../database/app-scope-sql.js';
 import { fromList } from './run-status.js';
 import { RunEntity } from './run.entity.js';
 
 export interface RunFilter {
   jobId?: string;
   appId?: string;
+  /** The caller's apps (undefined = all). */
+  appIds?: readonly string[];
   status?: RunStatus;
   triggerType?: TriggerType;
   dead?: boolean;
@@ -46,6 +49,7 @@ export class RunsRepository {
     const q = this.runs.createQueryBuilder('r').orderBy('r.id', 'DESC').limit(limit);
     if (filter.jobId) q.andWhere('r.job_id = :jobId', { jobId: filter.jobId });
     if (filter.appId) q.andWhere('r.app_id = :appId', { appId: filter.appId });
+    whereAppIn(q, 'r.app_id', filter.appIds);
     if (filter.status) q.andWhere('r.status = :status', { status: filter.status });
     if (filter.triggerType) q.andWhere('r.trigger_type = :triggerType', { triggerType: filter.triggerType });
     if (filter.dead !== undefined) q.andWhere('r.dead = :dead', { dead: filter.dead ? 1 : 0 });

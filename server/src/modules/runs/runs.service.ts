@@ -15,6 +15,7 @@ import { RunEvents } from './run-events.js';
 import { RunLogsRepository } from './run-logs.repository.js';
 import { isFinal } from './run-status.js';
 import { RunsRepository } from './runs.repository.js';
+import { visibleAppIds, type AppScope } from '../auth/principal.js';
 
 /** How often a waiting GET re-reads the run. */
 const WAIT_POLL_MS = 100;
@@ -34,12 +35,12 @@ export class RunsService {
     private readonly clock: Clock,
   ) {}
 
-  async list(query: ListRunsQuery): Promise<Page<RunDto>> {
+  async list(query: ListRunsQuery, scope: AppScope): Promise<Page<RunDto>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const jobId = query.job ? (await this.jobs.resolve(query.job)).id : undefined;
     const appId = query.app ? (await this.apps.resolve(query.app)).id : undefined;
     const dead = query.dead === undefined ? undefined : query.dead === 'true';
-    const rows = await this.runs.list({ jobId, appId, status: query.status, triggerType: query.triggerType, dead }, decodeCursor(query.cursor), limit + 1);
+    const rows = await this.runs.list({ jobId, appId, appIds: visibleAppIds(scope), status: query.status, triggerType: query.triggerType, dead }, decodeCursor(query.cursor), limit + 1);
     const page = toPage(rows, limit, (r) => r);
     return { items: await this.toDtos(page.items), nextCursor: page.nextCursor };
   }

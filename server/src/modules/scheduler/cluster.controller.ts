@@ -2,8 +2,12 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ClusterDto } from '@baton/protocol';
 import { ClusterService } from './cluster.service.js';
+import { RoutePolicies, allow } from '../auth/route-policy.js';
 
 @ApiTags('cluster')
+@RoutePolicies<ClusterController>({
+  describe: { allow: allow.signedIn() },
+})
 @Controller('cluster')
 export class ClusterController {
   constructor(private readonly cluster: ClusterService) {}

@@ -19,6 +19,8 @@ import { ClusterController } from './cluster.controller.js';
 import { ClusterService } from './cluster.service.js';
 import { FixedDelaySweeper } from './fixed-delay-sweeper.js';
 import { LeaderLeaseRepository } from './leader-lease.repository.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { AuthJanitor } from '../auth/auth-janitor.js';
 import { LEADER_DUTIES, type LeaderDuty } from './leader-duty.js';
 import { LeadershipService } from './leadership.service.js';
 import { NodeHeartbeat } from './node-heartbeat.js';
@@ -34,7 +36,7 @@ import { TriggerRepository } from './trigger.repository.js';
  * step-down. Nothing leader-only runs on a timer of its own.
  */
 @Module({
-  imports: [RunsModule, DispatchModule, ExecutorsModule, RetriesModule, ChildrenModule, AlertsModule, StatsModule],
+  imports: [AuthModule, RunsModule, DispatchModule, ExecutorsModule, RetriesModule, ChildrenModule, AlertsModule, StatsModule],
   controllers: [ClusterController],
   providers: [
     LeaderLeaseRepository,
@@ -49,7 +51,7 @@ import { TriggerRepository } from './trigger.repository.js';
     ClusterService,
     {
       provide: LEADER_DUTIES,
-      inject: [TriggerLoop, Dispatcher, Recoverer, NodePruner, ExecutorReaper, FixedDelaySweeper, RetrySweeper, ChildSweeper, AlertDispatcher, NoExecutorWatch, MisfireWatch, RetentionJanitor],
+      inject: [TriggerLoop, Dispatcher, Recoverer, NodePruner, ExecutorReaper, FixedDelaySweeper, RetrySweeper, ChildSweeper, AlertDispatcher, NoExecutorWatch, MisfireWatch, RetentionJanitor, AuthJanitor],
       useFactory: (...duties: LeaderDuty[]): LeaderDuty[] => duties,
     },
   ],

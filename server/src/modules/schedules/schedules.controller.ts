@@ -3,8 +3,12 @@ import { ApiBadRequestResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SchedulePreviewResponse } from '@baton/protocol';
 import { SchedulePreviewBody } from './dto/schedule.dto.js';
 import { SchedulesService } from './schedules.service.js';
+import { RoutePolicies, allow } from '../auth/route-policy.js';
 
 @ApiTags('schedules')
+@RoutePolicies<SchedulesController>({
+  preview: { allow: allow.signedIn() },
+})
 @Controller('schedules')
 export class SchedulesController {
   constructor(private readonly schedules: SchedulesService) {}

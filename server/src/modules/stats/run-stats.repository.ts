@@ -30,6 +30,8 @@ async function incrementRollup(m: EntityManager, jobId: string, appId: string, b
 export interface StatsFilter {
   jobId?: string;
   appId?: string;
+  /** The caller's apps (undefined = all; empty = none). */
+  appIds?: readonly string[];
 }
 
 export interface BucketSums extends RollupSums {
@@ -62,6 +64,10 @@ export class RunStatsRepository {
     } else if (filter.appId) {
       where.push('app_id = ?');
       params.push(filter.appId);
+    } else if (filter.appIds) {
+      if (filter.appIds.length === 0) return [];
+      where.push('app_id IN (?)');
+      params.push(filter.appIds);
     }
     where.push('bucket_start >= ? AND bucket_start < ?');
     params.push(range.from, range.to);

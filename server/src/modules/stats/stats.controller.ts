@@ -3,8 +3,14 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOperation, ApiTags } fro
 import type { StatsResponse } from '@baton/protocol';
 import { StatsQueryDto } from './dto/stats.dto.js';
 import { StatsService } from './stats.service.js';
+import { RoutePolicies, allow } from '../auth/route-policy.js';
+import { CallerScope } from '../auth/caller.decorators.js';
+import type { AppScope } from '../auth/principal.js';
 
 @ApiTags('stats')
+@RoutePolicies<StatsController>({
+  get: { allow: allow.anyApp('read') },
+})
 @Controller('stats')
 export class StatsController {
   constructor(private readonly stats: StatsService) {}
@@ -18,7 +24,7 @@ export class StatsController {
   })
   @ApiBadRequestResponse({ description: 'VALIDATION_FAILED: a malformed from/to/bucket, from not before to, a range over 90 days (hour) or 400 days (day), a job outside the given app.' })
   @ApiNotFoundResponse({ description: 'APP_NOT_FOUND, JOB_NOT_FOUND' })
-  get(@Query() query: StatsQueryDto): Promise<StatsResponse> {
-    return this.stats.get(query);
+  get(@Query() query: StatsQueryDto, @CallerScope() scope: AppScope): Promise<StatsResponse> {
+    return this.stats.get(query, scope);
   }
 }

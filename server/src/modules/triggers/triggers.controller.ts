@@ -4,10 +4,15 @@ import type { Response } from 'express';
 import type { RunDto, TriggerBatchResponse } from '@baton/protocol';
 import { TriggerBatchBody, TriggerBody } from './dto/trigger.dto.js';
 import { TriggersService } from './triggers.service.js';
+import { RoutePolicies, allow, param } from '../auth/route-policy.js';
 
 const JOB_PARAM = { name: 'job', description: 'The job\'s numeric id or its key `app:name`.', example: 'billing:close-order' };
 
 @ApiTags('triggers')
+@RoutePolicies<TriggersController>({
+  trigger: { allow: allow.app('trigger', param.job()), audit: 'job.trigger' },
+  triggerBatch: { allow: allow.app('trigger', param.job()), audit: 'job.trigger_batch' },
+})
 @Controller('jobs')
 export class TriggersController {
   constructor(private readonly triggers: TriggersService) {}

@@ -1,0 +1,21 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+@Injectable()
+export class SetupTokensRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async insert(tokenHash: string, createdAt: Date, expiresAt: Date): Promise<void> {
+    await this.dataSource.query('INSERT INTO setup_tokens (token_hash, created_at, expires_at, used_at) VALUES (?, ?, ?, NULL)', [tokenHash, createdAt, expiresAt]);
+  }
+
+  async isUsable(tokenHash: string, now: Date): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM setup_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?', [tokenHash, now]);
+    return rows.length > 0;
+  }
+
+  async pruneExpired(before: Date, limit: number): Promise<number> {
+    const result = await this.dataSource.query('DELETE FROM setup_tokens WHERE expires_at < ? LIMIT ?', [before, limit]);
+    return result.affectedRows;
+  }
+}
