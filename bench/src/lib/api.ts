@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
  * {@link adminEnv}). After a node starts, {@link BenchApi.connect} asks `GET /api/v1/auth/state`:
  * a 404 means this build has no authentication and requests go without credentials; otherwise
  * it logs in as that admin, creates an API key with every scope on every app, and sends
- * `Authorization: Bearer <key>` on every request from then on (`/metrics` included).
+ * `Authorization: Bearer <key>` on every request from then on (`/metrics` included), except the
+ * few that only a signed-in user may make (creating apps), which go with the admin's session.
  */
 const ADMIN = { email: `bench-${randomBytes(4).toString('hex')}@bench.invalid`, password: `Bench-${randomBytes(18).toString('base64url')}` };
 
@@ -34,8 +35,12 @@ export interface TriggerRequest {
   params?: unknown;
 }
 
+type Caller = 'key' | 'user';
+
 export class BenchApi {
   private authorization: string | undefined;
+  /** The admin's session cookie and CSRF token, for calls API keys may not make. */
+  private session: { cookie: string; csrfToken: string } | undefined;
 
   /** `url`: the node's base URL, `http://127.0.0.1:<port>`. */
   constructor(readonly url: string) {}
@@ -57,6 +62,7 @@ export class BenchApi {
     const key = (await created.json()) as { key?: string };
     if (!created.ok || !key.key) throw new ApiError(created.status, key, 'POST /api-keys');
     this.authorization = `Bearer ${key.key}`;
+    this.session = { cookie, csrfToken: session.csrfToken };
     return this;
   }
 
@@ -64,12 +70,16 @@ export class BenchApi {
   forNode(url: string): BenchApi {
     const other = new BenchApi(url);
     other.authorization = this.authorization;
+    other.session = this.session;
     return other;
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, as: Caller = 'key'): Promise<T> {
     const headers: Record<string, string> = {};
-    if (this.authorization) headers.authorization = this.authorization;
+    if (as === 'user' && this.session) {
+      headers.cookie = this.session.cookie;
+      headers['x-csrf-token'] = this.session.csrfToken;
+    } else if (this.authorization) headers.authorization = this.authorization;
     if (body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${this.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await res.text();
@@ -83,8 +93,9 @@ export class BenchApi {
     return parsed as T;
   }
 
+  /** Creating an app is for signed-in users only (API keys are refused). */
   createApp(name: string): Promise<CreatedApp> {
-    return this.request('POST', '/api/v1/apps', { name });
+    return this.request('POST', '/api/v1/apps', { name }, 'user');
   }
 
   createJob(job: Record<string, unknown>): Promise<{ id: string }> {

@@ -24,7 +24,7 @@ export const throughput: Scenario = {
     { key: 'queriesPerRun', label: 'SQL statements per run (server)', digits: 1 },
   ],
   async run(ctx) {
-    const runs = ctx.options.throughputRuns ?? (ctx.options.quick ? 2_000 : 10_000);
+    const runs = ctx.options.throughputRuns ?? (ctx.options.quick ? 1_000 : 10_000);
     const cluster = await startCluster(ctx, { label: 'tput', concurrency: 1_000 });
     const reps = [];
     try {
