@@ -28,9 +28,12 @@ export class PinoLoggerService implements LoggerService {
   readonly pino: Pino;
 
   constructor(opts: PinoLoggerOptions) {
+    // process.stdout rather than fd 1: it is synchronous for files and pipes on Linux, and whatever
+    // wraps process.stdout (a test capturing the log, a test runner) sees the lines.
+    const out = opts.destination ?? process.stdout;
     const stream = opts.format === 'pretty'
-      ? pinoPretty({ sync: true, colorize: Boolean(process.stdout.isTTY) && !opts.destination, destination: opts.destination ?? 1, ignore: 'pid,hostname,nodeId,context,method,path,status,durationMs', messageFormat: '{if context}[{context}] {end}{msg}', hideObject: false })
-      : (opts.destination ?? pino.destination({ dest: 1, sync: true }));
+      ? pinoPretty({ sync: true, colorize: Boolean(process.stdout.isTTY) && !opts.destination, destination: out, ignore: 'pid,hostname,nodeId,context,method,path,status,durationMs', messageFormat: '{if context}[{context}] {end}{msg}', hideObject: false })
+      : out;
     this.pino = pino(
       {
         level: NEST_TO_PINO[opts.level],
