@@ -49,6 +49,19 @@ export default defineConfig({
       },
       {
         test: {
+          // A tiny run of the benchmark harness (real server and executor processes), so it cannot rot.
+          name: 'bench',
+          root: './bench',
+          include: ['test/**/*.spec.ts'],
+          pool: 'forks',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // After the e2e group, so its processes do not add load to the timing-sensitive e2e tests.
+          sequence: { groupOrder: 2 },
+        },
+      },
+      {
+        test: {
           name: 'executor-sdk',
           root: './executor-sdk',
           include: ['test/**/*.spec.ts'],

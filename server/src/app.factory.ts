@@ -10,24 +10,24 @@ import helmet from 'helmet';
 import { AppModule, type AppModuleOptions } from './app.module.js';
 import { GlobalExceptionFilter } from './common/errors/global-exception.filter.js';
 import { requestIdMiddleware } from './common/http/request-id.js';
+import { accessLogMiddleware, requestLogContextMiddleware } from './common/logging/access-log.js';
+import { PinoLoggerService } from './common/logging/pino-logger.service.js';
 import { createValidationPipe } from './common/http/validation.pipe.js';
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Builds the configured HTTP application (shared by main.ts and the tests). */
 export async function createServerApp(opts: AppModuleOptions & { quiet?: boolean }): Promise<NestExpressApplication> {
-  const level = opts.quiet ? 'error' : opts.config.logLevel;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(opts), {
-    bodyParser: false,
-    logger: LEVELS.slice(0, LEVELS.indexOf(level) + 1),
-  });
+  const level: LogLevel = opts.quiet ? 'error' : opts.config.logLevel;
+  const logger = new PinoLoggerService({ level, format: opts.config.logFormat, nodeId: opts.config.nodeId });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(opts), { bodyParser: false, logger });
   app.use(requestIdMiddleware);
+  app.use(accessLogMiddleware);
   app.set('trust proxy', opts.config.trustProxy);
   app.use(securityHeaders(opts.config.cookieSecure));
   if (opts.config.corsOrigins.length > 0) {
     app.enableCors({ origin: [...opts.config.corsOrigins], credentials: true, allowedHeaders: ['content-type', 'authorization', 'x-csrf-token', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'] });
   }
   app.useBodyParser('json', { limit: opts.config.bodyLimitBytes });
+  app.use(requestLogContextMiddleware);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });

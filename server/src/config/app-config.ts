@@ -34,6 +34,7 @@ export class AppConfig {
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
   get logLevel(): AppConfigValues['logLevel'] { return this.values.logLevel; }
+  get logFormat(): AppConfigValues['logFormat'] { return this.values.logFormat; }
   get migrateOnStart(): boolean { return this.values.migrateOnStart; }
   get bodyLimitBytes(): number { return this.values.bodyLimitBytes; }
   get paramsLimitBytes(): number { return this.values.paramsLimitBytes; }

@@ -136,6 +136,23 @@ function corsOrigins(): VariableSpec<string[]> {
 
 const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
 
+export type LogFormat = 'json' | 'pretty';
+
+/** Pretty for a developer at a terminal; JSON in production and whenever output goes to a file or a collector. */
+function logFormat(): VariableSpec<LogFormat> {
+  return {
+    name: 'LOG_FORMAT',
+    doc: 'Log line format: `json` (one JSON object per line) or `pretty` (human-readable). Defaults to `json` when `NODE_ENV=production` or stdout is not a terminal, else `pretty`.',
+    defaultText: '(computed)',
+    parse(raw, env) {
+      if (raw === undefined || raw.trim() === '') return env.NODE_ENV === 'production' || !process.stdout.isTTY ? 'json' : 'pretty';
+      const v = raw.trim();
+      if (v !== 'json' && v !== 'pretty') throw new InvalidVariable(`must be one of json, pretty, got "${raw}"`);
+      return v;
+    },
+  };
+}
+
 export const CONFIG_VARIABLES = {
   databaseUrl: databaseUrl(),
   databasePoolSize: int('DATABASE_POOL_SIZE', 'Connections in the database pool of each server node.', 10, 1, 200),
@@ -146,6 +163,7 @@ export const CONFIG_VARIABLES = {
   }),
   advertiseUrl: str('ADVERTISE_URL', 'URL other nodes and executors use to reach this node. Defaults to `http://<HOST, or the host name when HOST is 0.0.0.0>:<the port listened on>`.', '', { maxLength: 255 }),
   logLevel: oneOf('LOG_LEVEL', 'Least severe log level printed.', 'log', ['error', 'warn', 'log', 'debug', 'verbose'] as const),
+  logFormat: logFormat(),
   migrateOnStart: bool('MIGRATE_ON_START', 'Apply `sql/schema.sql` and pending `sql/migrations/` at start. Turn off when a DBA applies them.', true),
   bodyLimitBytes: int('BODY_LIMIT_BYTES', 'Largest accepted request body.', 1_048_576, 1024, 64 * 1_048_576),
   paramsLimitBytes: int('PARAMS_LIMIT_BYTES', 'Largest job or run `params`, as serialized JSON.', 65_536, 2, 1_048_576),

@@ -24,7 +24,7 @@ function captureOutput(): void {
       captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
       // Keep the test output readable: the server's own log lines are only captured.
       const text = String(chunk);
-      if (/\[Nest\]|\bLOG\b|\bWARN\b/.test(text)) return true;
+      if (/\[Nest\]|\bLOG\b|\bWARN\b|^\{"level":/.test(text)) return true;
       return original(chunk, ...rest);
     }) as typeof stream.write;
   }

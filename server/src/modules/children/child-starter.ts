@@ -80,7 +80,7 @@ export class ChildStarter {
       ),
     );
     if (depth.skip && result.created.length > 0) {
-      this.logger.warn(`run ${parent.id} is at chain depth ${parent.chainDepth}: its ${result.created.length} child run(s) were recorded SKIPPED (${depth.reason})`);
+      this.logger.warn({ msg: `run ${parent.id} is at chain depth ${parent.chainDepth}: its ${result.created.length} child run(s) were recorded SKIPPED (${depth.reason})`, runId: parent.id });
     }
     if (!depth.skip && result.created.length > 0) this.events.runsChanged(result.created.map((r) => r.id)); // wakes this node's dispatcher
     // A SKIPPED child has ended: tell the other listeners (FIXED_DELAY planning, rollups) as the dispatcher does for its skips.

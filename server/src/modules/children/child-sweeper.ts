@@ -125,7 +125,7 @@ export class ChildSweeper extends PeriodicDuty {
       return true;
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
-      this.logger.error(`starting the children of run ${run.id} failed: ${(error as Error).message}`, (error as Error).stack);
+      this.logger.error({ msg: `starting the children of run ${run.id} failed: ${(error as Error).message}`, runId: run.id }, (error as Error).stack);
       return false;
     }
   }

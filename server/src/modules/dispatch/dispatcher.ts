@@ -236,22 +236,27 @@ export class Dispatcher implements LeaderDuty {
       await this.giveBack(instanceId, ids, `executor ${instanceId} did not acknowledge the dispatch; sending it elsewhere`);
       return;
     }
+    this.registry.markAnswered(instanceId, ids);
     const now = this.clock.now();
     const accepted = ids.filter((id) => reply.accepted?.includes(id));
     await retryTransient(() => this.repo.ack(accepted, instanceId, new Date(now.getTime() + this.config.runLeaseMs), now));
     const refused = (reply.rejected ?? []).filter((r) => ids.includes(r.runId));
     if (refused.some((r) => r.reason === 'DRAINING')) this.registry.setDraining(instanceId);
     for (const reason of new Set(refused.map((r) => r.reason))) {
-      await this.giveBack(instanceId, refused.filter((r) => r.reason === reason).map((r) => r.runId), `executor ${instanceId} refused it (${reason})`);
+      // A full executor is healthy: its refused runs come back with the next outbox poll, to it
+      // or another instance, rather than avoiding it for EXCLUDE_MS (30 s with one executor).
+      const exclude = reason !== 'AT_CAPACITY';
+      await this.giveBack(instanceId, refused.filter((r) => r.reason === reason).map((r) => r.runId), `executor ${instanceId} refused it (${reason})`, exclude);
     }
     const unanswered = ids.filter((id) => !accepted.includes(id) && !refused.some((r) => r.runId === id));
     if (unanswered.length) await this.giveBack(instanceId, unanswered, `executor ${instanceId} did not answer for it`);
   }
 
-  private async giveBack(instanceId: string, runIds: string[], reason: string): Promise<void> {
+  private async giveBack(instanceId: string, runIds: string[], reason: string, exclude = true): Promise<void> {
     const now = this.clock.now().getTime();
     for (const id of runIds) {
       this.registry.markDone(instanceId, id);
+      if (!exclude) continue;
       const stillExcluded = (this.excluded.get(id) ?? []).filter((e) => e.until > now);
       this.excluded.set(id, [...stillExcluded, { instanceId, until: now + EXCLUDE_MS }]);
     }

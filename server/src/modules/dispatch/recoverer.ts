@@ -82,7 +82,7 @@ export class Recoverer extends PeriodicDuty {
   private async end(term: Pick<LeaderTerm, 'nodeId' | 'epoch'>, runId: string, status: 'LOST' | 'CANCELLED' | 'TIMED_OUT', reason: string, now: Date, leaseExpiredBefore?: Date): Promise<void> {
     if (!(await this.recovery.end(term, runId, status, reason, now, leaseExpiredBefore))) return;
     this.metrics.runsRecovered.inc({ outcome: status });
-    this.logger.warn(`run ${runId} → ${status}: ${reason}`);
+    this.logger.warn({ msg: `run ${runId} → ${status}: ${reason}`, runId });
     const run = await this.runs.findById(runId);
     if (run) await this.events.runEnded(run);
   }

@@ -19,6 +19,11 @@ export interface ConnectedExecutor {
   socket: ExecutorSocket;
   /** Runs it holds, as this node knows them: added on dispatch, replaced by each heartbeat. */
   inFlight: Set<string>;
+  /**
+   * Runs dispatched to it whose dispatch it has not answered yet. A heartbeat it sent before the
+   * dispatch reached it cannot list them, so heartbeats never drop them from `inFlight`.
+   */
+  unacknowledged?: Set<string>;
   draining: boolean;
 }
 
@@ -38,7 +43,10 @@ export class ExecutorRegistry {
   /** Registers a connection; a reconnect of the same instance replaces its old socket. */
   add(executor: ConnectedExecutor): ConnectedExecutor | undefined {
     const previous = this.byInstance.get(executor.instanceId);
-    if (previous) executor.inFlight = previous.inFlight;
+    if (previous) {
+      executor.inFlight = previous.inFlight;
+      executor.unacknowledged = previous.unacknowledged;
+    }
     this.byInstance.set(executor.instanceId, executor);
     this.changed();
     return previous;
@@ -82,21 +90,44 @@ export class ExecutorRegistry {
 
   markDispatched(instanceId: string, runIds: string[]): void {
     const e = this.byInstance.get(instanceId);
-    if (e) for (const id of runIds) e.inFlight.add(id);
+    if (!e) return;
+    e.unacknowledged ??= new Set();
+    for (const id of runIds) {
+      e.inFlight.add(id);
+      e.unacknowledged.add(id);
+    }
+  }
+
+  /** The instance answered the dispatch of these runs: from now on its heartbeats account for them. */
+  markAnswered(instanceId: string, runIds: string[]): void {
+    const e = this.byInstance.get(instanceId);
+    if (e?.unacknowledged) for (const id of runIds) e.unacknowledged.delete(id);
   }
 
   markDone(instanceId: string | null, runId: string): void {
     if (!instanceId) return;
     const e = this.byInstance.get(instanceId);
+    e?.unacknowledged?.delete(runId);
     if (e?.inFlight.delete(runId)) this.changed();
   }
 
-  /** A heartbeat tells the truth about what the instance holds; anything else it had is done. */
+  /**
+   * A heartbeat tells the truth about what the instance holds, except for dispatches still on
+   * their way to it (it could not know them yet); anything else it had is done.
+   */
   replaceInFlight(instanceId: string, runIds: string[], draining: boolean): void {
     const e = this.byInstance.get(instanceId);
     if (!e) return;
-    const freed = [...e.inFlight].some((id) => !runIds.includes(id));
-    e.inFlight = new Set(runIds);
+    const held = new Set(runIds);
+    for (const id of e.unacknowledged ?? []) if (e.inFlight.has(id)) held.add(id);
+    let freed = false;
+    for (const id of e.inFlight) {
+      if (!held.has(id)) {
+        freed = true;
+        break;
+      }
+    }
+    e.inFlight = held;
     e.draining = draining;
     if (freed || draining) this.changed();
   }

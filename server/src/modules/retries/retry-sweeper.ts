@@ -94,7 +94,7 @@ export class RetrySweeper extends PeriodicDuty {
       return true;
     } catch (error) {
       if (error instanceof LeaseLostError) throw error;
-      this.logger.error(`planning run ${run.id} failed: ${(error as Error).message}`, (error as Error).stack);
+      this.logger.error({ msg: `planning run ${run.id} failed: ${(error as Error).message}`, runId: run.id }, (error as Error).stack);
       return false;
     }
   }

@@ -32,7 +32,7 @@ export class RunEvents {
       try {
         await listener(run);
       } catch (error) {
-        this.logger.error(`run ${run.id} end listener failed: ${(error as Error).message}`, (error as Error).stack);
+        this.logger.error({ msg: `run ${run.id} end listener failed: ${(error as Error).message}`, runId: run.id }, (error as Error).stack);
       }
     }
     this.runsChanged([run.id]);
