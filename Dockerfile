@@ -16,10 +16,11 @@ COPY protocol/package.json protocol/
 COPY server/package.json server/
 COPY executor-sdk/package.json executor-sdk/
 COPY admin-ui/package.json admin-ui/
+COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund
 # .dockerignore keeps the host's node_modules, dist folders, .git, data/ and .env out of this copy.
 COPY . .
-# Builds protocol, server, executor-sdk and admin-ui, then drops dev dependencies from the
+# Builds protocol, server, executor-sdk, admin-ui and bench, then drops dev dependencies from the
 # (hoisted) root node_modules; workspace packages stay linked as node_modules/@baton/* -> ../../<dir>.
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
