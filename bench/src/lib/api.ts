@@ -4,9 +4,8 @@ import { randomBytes } from 'node:crypto';
  * All of the bench's HTTP access to Baton goes through here, so authentication lives in one place.
  *
  * Servers are always started with a random first admin (`BATON_ADMIN_EMAIL`/`_PASSWORD`, see
- * {@link adminEnv}). After a node starts, {@link BenchApi.connect} asks `GET /api/v1/auth/state`:
- * a 404 means this build has no authentication and requests go without credentials; otherwise
- * it logs in as that admin, creates an API key with every scope on every app, and sends
+ * {@link adminEnv}). After a node starts, {@link BenchApi.connect} signs in as that admin, creates
+ * an API key with every scope on every app, and sends
  * `Authorization: Bearer <key>` on every request from then on (`/metrics` included), except the
  * few that only a signed-in user may make (creating apps), which go with the admin's session.
  */
@@ -45,11 +44,8 @@ export class BenchApi {
   /** `url`: the node's base URL, `http://127.0.0.1:<port>`. */
   constructor(readonly url: string) {}
 
-  /** Finds out whether the server wants credentials and gets them (see the module comment). */
+  /** Signs in and creates the bench's key (see the module comment). */
   async connect(): Promise<this> {
-    const state = await fetch(`${this.url}/api/v1/auth/state`);
-    await state.arrayBuffer();
-    if (state.status === 404) return this;
     const login = await fetch(`${this.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
     const session = (await login.json()) as { csrfToken?: string };
     if (!login.ok || !session.csrfToken) throw new ApiError(login.status, session, 'POST /auth/login as the bench admin');
