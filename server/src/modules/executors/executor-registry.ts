@@ -19,6 +19,13 @@ export interface ConnectedExecutor {
   socket: ExecutorSocket;
   /** Runs it holds, as this node knows them: added on dispatch, replaced by each heartbeat. */
   inFlight: Set<string>;
+  /**
+   * Runs sent to it (or about to be) whose dispatch it has not answered yet. A heartbeat that
+   * arrives meanwhile was sent before it saw them, so they survive the heartbeat's replace.
+   */
+  unanswered: Set<string>;
+  /** It refused a run as AT_CAPACITY: taken for full until its next heartbeat or a run of it ends. */
+  full: boolean;
   draining: boolean;
 }
 
@@ -38,7 +45,10 @@ export class ExecutorRegistry {
   /** Registers a connection; a reconnect of the same instance replaces its old socket. */
   add(executor: ConnectedExecutor): ConnectedExecutor | undefined {
     const previous = this.byInstance.get(executor.instanceId);
-    if (previous) executor.inFlight = previous.inFlight;
+    if (previous) {
+      executor.inFlight = previous.inFlight;
+      executor.unanswered = previous.unanswered;
+    }
     this.byInstance.set(executor.instanceId, executor);
     this.changed();
     return previous;
@@ -66,7 +76,7 @@ export class ExecutorRegistry {
     const out: Candidate[] = [];
     for (const e of this.byInstance.values()) {
       if (e.appId !== appId || e.draining || !e.handlers.has(handler)) continue;
-      out.push({ instanceId: e.instanceId, connectedAt: e.connectedAt, inFlight: e.inFlight.size, concurrency: e.concurrency });
+      out.push({ instanceId: e.instanceId, connectedAt: e.connectedAt, inFlight: e.full ? Math.max(e.inFlight.size, e.concurrency) : e.inFlight.size, concurrency: e.concurrency });
     }
     return out;
   }
@@ -80,23 +90,51 @@ export class ExecutorRegistry {
     return null;
   }
 
+  /** Counts runs against the instance from the moment they are chosen for it, until it answers. */
   markDispatched(instanceId: string, runIds: string[]): void {
     const e = this.byInstance.get(instanceId);
-    if (e) for (const id of runIds) e.inFlight.add(id);
+    if (e)
+      for (const id of runIds) {
+        e.inFlight.add(id);
+        e.unanswered.add(id);
+      }
   }
 
+  /** The instance answered the dispatch of these runs: its later heartbeats account for them. */
+  markAnswered(instanceId: string, runIds: string[]): void {
+    const e = this.byInstance.get(instanceId);
+    if (e) for (const id of runIds) e.unanswered.delete(id);
+  }
+
+  /** The run no longer occupies the instance (ended, refused, given back, or never sent). */
   markDone(instanceId: string | null, runId: string): void {
     if (!instanceId) return;
     const e = this.byInstance.get(instanceId);
-    if (e?.inFlight.delete(runId)) this.changed();
+    if (!e) return;
+    e.unanswered.delete(runId);
+    if (e.inFlight.delete(runId)) {
+      e.full = false;
+      this.changed();
+    }
   }
 
-  /** A heartbeat tells the truth about what the instance holds; anything else it had is done. */
+  /** It refused a run for capacity: our count was behind; choose it again only once it frees a slot. */
+  markFull(instanceId: string): void {
+    const e = this.byInstance.get(instanceId);
+    if (e) e.full = true;
+  }
+
+  /**
+   * A heartbeat tells the truth about what the instance holds; anything else it had is done,
+   * except runs whose dispatch it has not answered yet (the heartbeat left before they arrived).
+   */
   replaceInFlight(instanceId: string, runIds: string[], draining: boolean): void {
     const e = this.byInstance.get(instanceId);
     if (!e) return;
-    const freed = [...e.inFlight].some((id) => !runIds.includes(id));
-    e.inFlight = new Set(runIds);
+    const held = new Set([...runIds, ...e.unanswered]);
+    const freed = e.full || [...e.inFlight].some((id) => !held.has(id));
+    e.inFlight = held;
+    e.full = false;
     e.draining = draining;
     if (freed || draining) this.changed();
   }
