@@ -98,4 +98,17 @@ describe('the leader\'s count of an executor\'s free slots', () => {
     expect(await exec.finish(run)).toMatchObject({ accepted: true });
     expect(await runOf(run)).toMatchObject({ status: 'SUCCEEDED', dispatchCount: 2 });
   });
+
+  it('says a run waits out the exclusion of the only executor that refused it for another reason, not that none is online', async () => {
+    const exec = await rawExecutor(2);
+    const run = await exec.trigger();
+    await waitFor(() => exec.dispatches.length === 1, { message: 'the run is dispatched' });
+    exec.dispatches[0]!.answer({ accepted: [], rejected: [{ runId: run, reason: 'UNKNOWN_HANDLER' }] });
+    const waiting = await waitFor(async () => {
+      const r = await runOf(run);
+      return r.status === 'SCHEDULED' && r.statusReason?.startsWith('waiting:') ? r : null;
+    }, { message: 'the refused run waits' });
+    expect(waiting.statusReason).toBe('waiting: every executor that could take it failed to take it in the last 30 s; it is offered again after that');
+    expect(exec.dispatches).toHaveLength(1);
+  });
 });

@@ -182,7 +182,9 @@ export class Dispatcher implements LeaderDuty {
 
   private async routeOne(info: DispatchJobInfo, run: RunEntity, sends: Map<string, Send>): Promise<void> {
     const { job } = info;
-    const candidates = this.registry.candidates(job.appId, job.handler).filter((c) => !this.isExcluded(run.id, c.instanceId));
+    const online = this.registry.candidates(job.appId, job.handler);
+    const candidates = online.filter((c) => !this.isExcluded(run.id, c.instanceId));
+    if (online.length > 0 && candidates.length === 0) return this.park([run.id], `every executor that could take it failed to take it in the last ${EXCLUDE_MS / 1000} s; it is offered again after that`);
     if (job.routeStrategy === 'SHARDING_BROADCAST') {
       // A shard (of a broadcast already fanned out) goes to whichever instance has room.
       return this.assign(run, route({ strategy: 'LEAST_LOADED', jobId: job.id, runId: run.id, candidates, memory: this.memory }), info, sends);
