@@ -219,21 +219,22 @@ export class Dispatcher implements LeaderDuty {
   private async claimAndSend(term: LeaderTerm, send: Send, jobs: Map<string, DispatchJobInfo>, parents: Map<string, ParentInfo>, now: Date): Promise<void> {
     const ids = send.runs.map((r) => r.id);
     const leaseUntil = new Date(now.getTime() + this.config.dispatchAckTimeoutMs + 1_000);
-    let claimed: Set<string>;
+    let message: RunDispatch[];
     try {
-      claimed = new Set(await this.repo.claim(term, ids, send.instanceId, leaseUntil, now));
+      const claimed = new Set(await this.repo.claim(term, ids, send.instanceId, leaseUntil, now));
+      for (const id of ids) {
+        this.pending.delete(id);
+        if (!claimed.has(id)) this.registry.markDone(send.instanceId, id);
+      }
+      const runs = send.runs.filter((r) => claimed.has(r.id));
+      for (const r of runs) this.metrics.dispatchLateness.observe(secondsBetween(r.scheduledAt, now));
+      message = runs.map((r) => toDispatch(r, jobs.get(r.jobId)!, parents));
     } catch (error) {
+      // Nothing goes out: the runs do not occupy the instance (claimed ones are requeued when their lease lapses).
       for (const id of ids) this.registry.markDone(send.instanceId, id);
       throw error;
     }
-    for (const id of ids) {
-      this.pending.delete(id);
-      if (!claimed.has(id)) this.registry.markDone(send.instanceId, id);
-    }
-    const runs = send.runs.filter((r) => claimed.has(r.id));
-    if (runs.length === 0) return;
-    for (const r of runs) this.metrics.dispatchLateness.observe(secondsBetween(r.scheduledAt, now));
-    const message = runs.map((r) => toDispatch(r, jobs.get(r.jobId)!, parents));
+    if (message.length === 0) return;
     const p = this.deliver(send.instanceId, message).finally(() => this.sends.delete(p));
     this.sends.add(p);
   }
