@@ -171,28 +171,3 @@ describe('a run over the raw protocol', () => {
     expect((await server.api.get<RunDto>(`/runs/${runId}`)).body.error).toEqual({ message: 'boom', stack: 'at x', retryable: true });
   });
 });
-
-describe('a full executor', () => {
-  it('gets a run it refused AT_CAPACITY again with a later poll, instead of being avoided for 30 s', async () => {
-    const own = await newApp(server.api);
-    const { socket } = await connect(handshake(own.name, own.token, { handlers: ['busy.job'], concurrency: 1 }));
-    let refusals = 0;
-    const dispatches = onDispatch(socket, (msg) => {
-      if (refusals === 0) {
-        refusals++;
-        return { accepted: [], rejected: msg.runs.map((r) => ({ runId: r.runId, reason: 'AT_CAPACITY' as const })) };
-      }
-      return { accepted: msg.runs.map((r) => r.runId), rejected: [] };
-    });
-    await newJob(server.api, { app: own.name, handler: 'busy.job', schedule: { type: 'ONCE', expression: new Date(Date.now() + 300).toISOString() } as never });
-    const started = Date.now();
-    await waitFor(() => dispatches.length >= 2, { timeoutMs: 10_000, message: 'the refused run is dispatched again' });
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(dispatches[1]!.runs[0]!.runId).toBe(dispatches[0]!.runs[0]!.runId);
-    const run = await waitFor(async () => {
-      const r = (await server.api.get<RunDto>(`/runs/${dispatches[0]!.runs[0]!.runId}`)).body;
-      return r.status === 'DISPATCHED' ? r : null;
-    }, { message: 'the second dispatch is acknowledged' });
-    expect(run.dispatchCount).toBe(2);
-  });
-});

@@ -19,7 +19,7 @@ import { waitingMisfires } from './waiting-misfire.js';
 
 /** Outbox rows read per poll. */
 const POLL_BATCH = 2_000;
-/** An instance that did not acknowledge a run is not offered that run again for this long. */
+/** An instance that did not acknowledge a run, or refused it for a reason other than capacity, is not offered that run again for this long. */
 const EXCLUDE_MS = 30_000;
 
 interface Send {
@@ -145,16 +145,24 @@ export class Dispatcher implements LeaderDuty {
       this.repo.parents([...new Set(due.flatMap((r) => (r.parentRunId ? [r.parentRunId] : [])))]),
     ]);
     const sends = new Map<string, Send>();
-    for (const jobId of jobIds) {
-      const runs = due.filter((r) => r.jobId === jobId);
-      const info = jobs.get(jobId);
-      if (!info) {
-        await this.skip(runs.map((r) => r.id), 'the job was deleted', now);
-        continue;
+    try {
+      for (const jobId of jobIds) {
+        const runs = due.filter((r) => r.jobId === jobId);
+        const info = jobs.get(jobId);
+        if (!info) {
+          await this.skip(runs.map((r) => r.id), 'the job was deleted', now);
+          continue;
+        }
+        await this.planJob(term, info, runs, active.get(jobId) ?? [], now, sends);
       }
-      await this.planJob(term, info, runs, active.get(jobId) ?? [], now, sends);
+      for (const send of [...sends.values()]) {
+        sends.delete(send.instanceId);
+        await this.claimAndSend(term, send, jobs, parents, now);
+      }
+    } finally {
+      // Runs chosen for an instance but never sent (this flush failed) do not occupy it.
+      for (const send of sends.values()) for (const r of send.runs) this.registry.markDone(send.instanceId, r.id);
     }
-    for (const send of sends.values()) await this.claimAndSend(term, send, jobs, parents, now);
   }
 
   private async planJob(term: LeaderTerm, info: DispatchJobInfo, runs: RunEntity[], active: RunEntity[], now: Date, sends: Map<string, Send>): Promise<void> {
@@ -174,7 +182,9 @@ export class Dispatcher implements LeaderDuty {
 
   private async routeOne(info: DispatchJobInfo, run: RunEntity, sends: Map<string, Send>): Promise<void> {
     const { job } = info;
-    const candidates = this.registry.candidates(job.appId, job.handler).filter((c) => !this.isExcluded(run.id, c.instanceId));
+    const online = this.registry.candidates(job.appId, job.handler);
+    const candidates = online.filter((c) => !this.isExcluded(run.id, c.instanceId));
+    if (online.length > 0 && candidates.length === 0) return this.park([run.id], `every executor that could take it failed to take it in the last ${EXCLUDE_MS / 1000} s; it is offered again after that`);
     if (job.routeStrategy === 'SHARDING_BROADCAST') {
       // A shard (of a broadcast already fanned out) goes to whichever instance has room.
       return this.assign(run, route({ strategy: 'LEAST_LOADED', jobId: job.id, runId: run.id, candidates, memory: this.memory }), info, sends);
@@ -209,15 +219,22 @@ export class Dispatcher implements LeaderDuty {
   private async claimAndSend(term: LeaderTerm, send: Send, jobs: Map<string, DispatchJobInfo>, parents: Map<string, ParentInfo>, now: Date): Promise<void> {
     const ids = send.runs.map((r) => r.id);
     const leaseUntil = new Date(now.getTime() + this.config.dispatchAckTimeoutMs + 1_000);
-    const claimed = new Set(await this.repo.claim(term, ids, send.instanceId, leaseUntil, now));
-    for (const id of ids) {
-      this.pending.delete(id);
-      if (!claimed.has(id)) this.registry.markDone(send.instanceId, id);
+    let message: RunDispatch[];
+    try {
+      const claimed = new Set(await this.repo.claim(term, ids, send.instanceId, leaseUntil, now));
+      for (const id of ids) {
+        this.pending.delete(id);
+        if (!claimed.has(id)) this.registry.markDone(send.instanceId, id);
+      }
+      const runs = send.runs.filter((r) => claimed.has(r.id));
+      for (const r of runs) this.metrics.dispatchLateness.observe(secondsBetween(r.scheduledAt, now));
+      message = runs.map((r) => toDispatch(r, jobs.get(r.jobId)!, parents));
+    } catch (error) {
+      // Nothing goes out: the runs do not occupy the instance (claimed ones are requeued when their lease lapses).
+      for (const id of ids) this.registry.markDone(send.instanceId, id);
+      throw error;
     }
-    const runs = send.runs.filter((r) => claimed.has(r.id));
-    if (runs.length === 0) return;
-    for (const r of runs) this.metrics.dispatchLateness.observe(secondsBetween(r.scheduledAt, now));
-    const message = runs.map((r) => toDispatch(r, jobs.get(r.jobId)!, parents));
+    if (message.length === 0) return;
     const p = this.deliver(send.instanceId, message).finally(() => this.sends.delete(p));
     this.sends.add(p);
   }
@@ -232,34 +249,34 @@ export class Dispatcher implements LeaderDuty {
       const endTimer = this.metrics.dispatchAck.startTimer();
       reply = await executor.socket.timeout(this.config.dispatchAckTimeoutMs).emitWithAck('run.dispatch.v1', { runs });
       endTimer();
+      this.registry.markAnswered(instanceId, ids);
     } catch {
       await this.giveBack(instanceId, ids, `executor ${instanceId} did not acknowledge the dispatch; sending it elsewhere`);
       return;
     }
-    this.registry.markAnswered(instanceId, ids);
     const now = this.clock.now();
     const accepted = ids.filter((id) => reply.accepted?.includes(id));
     await retryTransient(() => this.repo.ack(accepted, instanceId, new Date(now.getTime() + this.config.runLeaseMs), now));
     const refused = (reply.rejected ?? []).filter((r) => ids.includes(r.runId));
     if (refused.some((r) => r.reason === 'DRAINING')) this.registry.setDraining(instanceId);
     for (const reason of new Set(refused.map((r) => r.reason))) {
-      // A full executor is healthy: its refused runs come back with the next outbox poll, to it
-      // or another instance, rather than avoiding it for EXCLUDE_MS (30 s with one executor).
-      const exclude = reason !== 'AT_CAPACITY';
-      await this.giveBack(instanceId, refused.filter((r) => r.reason === reason).map((r) => r.runId), `executor ${instanceId} refused it (${reason})`, exclude);
+      // A full instance is not at fault: it is chosen again once it frees a slot, not excluded.
+      await this.giveBack(instanceId, refused.filter((r) => r.reason === reason).map((r) => r.runId), `executor ${instanceId} refused it (${reason})`, reason === 'AT_CAPACITY');
     }
     const unanswered = ids.filter((id) => !accepted.includes(id) && !refused.some((r) => r.runId === id));
     if (unanswered.length) await this.giveBack(instanceId, unanswered, `executor ${instanceId} did not answer for it`);
   }
 
-  private async giveBack(instanceId: string, runIds: string[], reason: string, exclude = true): Promise<void> {
+  /** Puts runs back to wait. `full`: the instance refused them for capacity, so it is only marked full. */
+  private async giveBack(instanceId: string, runIds: string[], reason: string, full = false): Promise<void> {
     const now = this.clock.now().getTime();
     for (const id of runIds) {
       this.registry.markDone(instanceId, id);
-      if (!exclude) continue;
+      if (full) continue;
       const stillExcluded = (this.excluded.get(id) ?? []).filter((e) => e.until > now);
       this.excluded.set(id, [...stillExcluded, { instanceId, until: now + EXCLUDE_MS }]);
     }
+    if (full) this.registry.markFull(instanceId);
     await retryTransient(() => this.repo.revert(runIds, instanceId, reason, this.clock.now()));
     this.events.runsChanged(runIds);
   }

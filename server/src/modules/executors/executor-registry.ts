@@ -20,10 +20,12 @@ export interface ConnectedExecutor {
   /** Runs it holds, as this node knows them: added on dispatch, replaced by each heartbeat. */
   inFlight: Set<string>;
   /**
-   * Runs dispatched to it whose dispatch it has not answered yet. A heartbeat it sent before the
-   * dispatch reached it cannot list them, so heartbeats never drop them from `inFlight`.
+   * Runs sent to it (or about to be) whose dispatch it has not answered yet. A heartbeat that
+   * arrives meanwhile was sent before it saw them, so they survive the heartbeat's replace.
    */
-  unacknowledged?: Set<string>;
+  unanswered: Set<string>;
+  /** It refused a run as AT_CAPACITY: taken for full until its next heartbeat or a run of it ends. */
+  full: boolean;
   draining: boolean;
 }
 
@@ -45,7 +47,7 @@ export class ExecutorRegistry {
     const previous = this.byInstance.get(executor.instanceId);
     if (previous) {
       executor.inFlight = previous.inFlight;
-      executor.unacknowledged = previous.unacknowledged;
+      executor.unanswered = previous.unanswered;
     }
     this.byInstance.set(executor.instanceId, executor);
     this.changed();
@@ -74,7 +76,7 @@ export class ExecutorRegistry {
     const out: Candidate[] = [];
     for (const e of this.byInstance.values()) {
       if (e.appId !== appId || e.draining || !e.handlers.has(handler)) continue;
-      out.push({ instanceId: e.instanceId, connectedAt: e.connectedAt, inFlight: e.inFlight.size, concurrency: e.concurrency });
+      out.push({ instanceId: e.instanceId, connectedAt: e.connectedAt, inFlight: e.full ? Math.max(e.inFlight.size, e.concurrency) : e.inFlight.size, concurrency: e.concurrency });
     }
     return out;
   }
@@ -88,46 +90,51 @@ export class ExecutorRegistry {
     return null;
   }
 
+  /** Counts runs against the instance from the moment they are chosen for it, until it answers. */
   markDispatched(instanceId: string, runIds: string[]): void {
     const e = this.byInstance.get(instanceId);
-    if (!e) return;
-    e.unacknowledged ??= new Set();
-    for (const id of runIds) {
-      e.inFlight.add(id);
-      e.unacknowledged.add(id);
-    }
+    if (e)
+      for (const id of runIds) {
+        e.inFlight.add(id);
+        e.unanswered.add(id);
+      }
   }
 
-  /** The instance answered the dispatch of these runs: from now on its heartbeats account for them. */
+  /** The instance answered the dispatch of these runs: its later heartbeats account for them. */
   markAnswered(instanceId: string, runIds: string[]): void {
     const e = this.byInstance.get(instanceId);
-    if (e?.unacknowledged) for (const id of runIds) e.unacknowledged.delete(id);
+    if (e) for (const id of runIds) e.unanswered.delete(id);
   }
 
+  /** The run no longer occupies the instance (ended, refused, given back, or never sent). */
   markDone(instanceId: string | null, runId: string): void {
     if (!instanceId) return;
     const e = this.byInstance.get(instanceId);
-    e?.unacknowledged?.delete(runId);
-    if (e?.inFlight.delete(runId)) this.changed();
+    if (!e) return;
+    e.unanswered.delete(runId);
+    if (e.inFlight.delete(runId)) {
+      e.full = false;
+      this.changed();
+    }
+  }
+
+  /** It refused a run for capacity: our count was behind; choose it again only once it frees a slot. */
+  markFull(instanceId: string): void {
+    const e = this.byInstance.get(instanceId);
+    if (e) e.full = true;
   }
 
   /**
-   * A heartbeat tells the truth about what the instance holds, except for dispatches still on
-   * their way to it (it could not know them yet); anything else it had is done.
+   * A heartbeat tells the truth about what the instance holds; anything else it had is done,
+   * except runs whose dispatch it has not answered yet (the heartbeat left before they arrived).
    */
   replaceInFlight(instanceId: string, runIds: string[], draining: boolean): void {
     const e = this.byInstance.get(instanceId);
     if (!e) return;
-    const held = new Set(runIds);
-    for (const id of e.unacknowledged ?? []) if (e.inFlight.has(id)) held.add(id);
-    let freed = false;
-    for (const id of e.inFlight) {
-      if (!held.has(id)) {
-        freed = true;
-        break;
-      }
-    }
+    const held = new Set([...runIds, ...e.unanswered]);
+    const freed = e.full || [...e.inFlight].some((id) => !held.has(id));
     e.inFlight = held;
+    e.full = false;
     e.draining = draining;
     if (freed || draining) this.changed();
   }

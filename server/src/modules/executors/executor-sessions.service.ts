@@ -56,6 +56,8 @@ export class ExecutorSessions implements OnApplicationBootstrap, OnApplicationSh
       connectedAt: now.getTime(),
       socket,
       inFlight: new Set(),
+      unanswered: new Set(),
+      full: false,
       draining: false,
     });
     socket.emit('hello.v1', {

@@ -1,45 +1,62 @@
 import { describe, expect, it } from 'vitest';
 import { ExecutorRegistry, type ConnectedExecutor, type ExecutorSocket } from '../../../src/modules/executors/executor-registry.js';
-import type { BatonMetrics } from '../../../src/modules/metrics/baton-metrics.js';
+import { BatonMetrics } from '../../../src/modules/metrics/baton-metrics.js';
 
-function registryWithOne(): { registry: ExecutorRegistry; executor: () => ConnectedExecutor } {
-  const registry = new ExecutorRegistry({ executorsOnline: { readFrom() {} } } as unknown as BatonMetrics);
-  registry.add({
-    instanceId: 'i-1', appId: '1', appName: 'a', handlers: new Set(['h']), concurrency: 3, labels: {}, hostname: 'h',
-    connectedAt: 0, socket: { id: 's-1' } as ExecutorSocket, inFlight: new Set(), draining: false,
-  });
-  return { registry, executor: () => registry.get('i-1')! };
+function registryWith(concurrency: number) {
+  const registry = new ExecutorRegistry(new BatonMetrics());
+  let changes = 0;
+  registry.onChange(() => changes++);
+  const executor: ConnectedExecutor = {
+    instanceId: 'x',
+    appId: '1',
+    appName: 'app',
+    handlers: new Set(['h']),
+    concurrency,
+    labels: {},
+    hostname: 'host',
+    connectedAt: 0,
+    socket: { id: 's1' } as ExecutorSocket,
+    inFlight: new Set(),
+    unanswered: new Set(),
+    full: false,
+    draining: false,
+  };
+  registry.add(executor);
+  const load = () => registry.candidates('1', 'h')[0]!.inFlight;
+  return { registry, load, changes: () => changes };
 }
 
-describe('ExecutorRegistry in-flight accounting', () => {
-  it('keeps dispatches the executor has not answered yet when a heartbeat does not list them', () => {
-    const { registry, executor } = registryWithOne();
-    registry.markDispatched('i-1', ['r1', 'r2']);
-    // A heartbeat sent before the dispatch arrived knows neither run.
-    registry.replaceInFlight('i-1', [], false);
-    expect([...executor().inFlight].sort()).toEqual(['r1', 'r2']);
+describe('ExecutorRegistry: the leader\'s count of an instance\'s runs', () => {
+  it('keeps runs whose dispatch is unanswered through a heartbeat, and drops them from it once answered', () => {
+    const { registry, load } = registryWith(2);
+    registry.markDispatched('x', ['1', '2']);
+    registry.replaceInFlight('x', [], false); // sent before the dispatch reached the instance
+    expect(load()).toBe(2);
+    registry.markAnswered('x', ['1', '2']);
+    registry.replaceInFlight('x', ['2'], false); // run 1 finished meanwhile
+    expect(load()).toBe(1);
   });
 
-  it('lets heartbeats account for answered dispatches: a run the executor no longer holds is done', () => {
-    const { registry, executor } = registryWithOne();
-    registry.markDispatched('i-1', ['r1', 'r2']);
-    registry.markAnswered('i-1', ['r1', 'r2']);
-    registry.replaceInFlight('i-1', ['r2'], false);
-    expect([...executor().inFlight]).toEqual(['r2']);
+  it('forgets a run given back before it was answered', () => {
+    const { registry, load } = registryWith(2);
+    registry.markDispatched('x', ['1']);
+    registry.markDone('x', '1');
+    registry.replaceInFlight('x', [], false);
+    expect(load()).toBe(0);
   });
 
-  it('forgets a run marked done, answered or not', () => {
-    const { registry, executor } = registryWithOne();
-    registry.markDispatched('i-1', ['r1']);
-    registry.markDone('i-1', 'r1');
-    registry.replaceInFlight('i-1', [], false);
-    expect(executor().inFlight.size).toBe(0);
-  });
-
-  it('reports the heartbeat-listed runs as in flight to routing', () => {
-    const { registry } = registryWithOne();
-    registry.markDispatched('i-1', ['r1']);
-    registry.replaceInFlight('i-1', ['r9'], false);
-    expect(registry.candidates('1', 'h')).toEqual([expect.objectContaining({ instanceId: 'i-1', inFlight: 2, concurrency: 3 })]);
+  it('takes an instance that refused for capacity as full until its next heartbeat or a run of it ends, and says so when it frees', () => {
+    const { registry, load, changes } = registryWith(4);
+    registry.markDispatched('x', ['1', '2']);
+    registry.markAnswered('x', ['1', '2']);
+    registry.markFull('x');
+    expect(load()).toBe(4);
+    const before = changes();
+    registry.replaceInFlight('x', ['1', '2'], false);
+    expect(load()).toBe(2);
+    expect(changes()).toBe(before + 1);
+    registry.markFull('x');
+    registry.markDone('x', '1');
+    expect(load()).toBe(1);
   });
 });
