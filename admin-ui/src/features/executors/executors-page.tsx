@@ -10,7 +10,7 @@ import { PageHeader } from '../../common/page-header';
 import { useUrlFilters } from '../../common/url-state';
 import { useNotify } from '../../common/use-notify';
 import { useT } from '../../i18n/i18n';
-import { useApps } from '../jobs/use-apps';
+import { useAppOptions, useApps } from '../jobs/use-apps';
 
 /** Shows a secret once, with a copy button; it is never shown again. */
 function TokenModal({ app, onClose }: { app: AppWithTokenDto | null; onClose: () => void }) {
@@ -33,6 +33,7 @@ export function ExecutorsPage() {
   const client = useQueryClient();
   const { values, set } = useUrlFilters(['app'] as const);
   const apps = useApps();
+  const appOptions = useAppOptions();
   const instances = useQuery({ queryKey: ['executors', values.app], queryFn: () => api.executors.list(values.app), refetchInterval: 3000 });
   const [token, setToken] = useState<AppWithTokenDto | null>(null);
   const [creating, setCreating] = useState(false);
@@ -127,7 +128,7 @@ export function ExecutorsPage() {
             placeholder={t('executors.app')}
             value={values.app}
             onChange={(app) => set({ app })}
-            options={apps.data?.items.map((a) => ({ value: a.name, label: a.name })) ?? []}
+            options={appOptions}
             style={{ width: 160 }}
           />
         }

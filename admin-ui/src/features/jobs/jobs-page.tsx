@@ -11,7 +11,7 @@ import { Pager } from '../../common/pager';
 import { useUrlFilters } from '../../common/url-state';
 import { useT } from '../../i18n/i18n';
 import { JobActions } from './job-actions';
-import { useApps } from './use-apps';
+import { useAppOptions } from './use-apps';
 import { Alert } from 'antd';
 
 const FILTERS = ['q', 'app', 'enabled', 'scheduleType'] as const;
@@ -25,7 +25,7 @@ export function JobsPage() {
   const auth = useAuth();
   const navigate = useNavigate();
   const { values, cursor, set } = useUrlFilters(FILTERS);
-  const apps = useApps();
+  const appOptions = useAppOptions();
   const jobs = useQuery({
     queryKey: ['jobs', 'list', values, cursor],
     queryFn: () => api.jobs.list({ ...values, enabled: values.enabled as 'true' | 'false' | undefined, scheduleType: values.scheduleType as ScheduleType | undefined, cursor, limit: 50 }),
@@ -59,7 +59,7 @@ export function JobsPage() {
           placeholder={t('job.app')}
           value={values.app}
           onChange={(app) => set({ app })}
-          options={apps.data?.items.map((a) => ({ value: a.name, label: a.name })) ?? []}
+          options={appOptions}
           style={{ width: 160 }}
         />
         <Select

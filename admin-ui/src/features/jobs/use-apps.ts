@@ -5,3 +5,9 @@ import { api } from '../../api/client';
 export function useApps() {
   return useQuery({ queryKey: ['apps', 'all'], queryFn: () => api.apps.list({ limit: 200 }), staleTime: 30_000 });
 }
+
+/** The caller's apps as select options (value and label: the app's name). */
+export function useAppOptions(): Array<{ value: string; label: string }> {
+  const apps = useApps();
+  return apps.data?.items.map((a) => ({ value: a.name, label: a.name })) ?? [];
+}

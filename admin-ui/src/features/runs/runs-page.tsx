@@ -11,7 +11,7 @@ import { Pager } from '../../common/pager';
 import { useUrlFilters } from '../../common/url-state';
 import { useNotify } from '../../common/use-notify';
 import { useT } from '../../i18n/i18n';
-import { useApps } from '../jobs/use-apps';
+import { useAppOptions } from '../jobs/use-apps';
 import { RunsTable } from './runs-table';
 
 const FILTERS = ['tab', 'app', 'job', 'status', 'triggerType', 'from', 'to'] as const;
@@ -25,7 +25,7 @@ export function RunsPage() {
   const client = useQueryClient();
   const { values, cursor, set } = useUrlFilters(FILTERS);
   const dead = values.tab === 'dead';
-  const apps = useApps();
+  const appOptions = useAppOptions();
   const [selected, setSelected] = useState<string[]>([]);
   const query = {
     app: values.app,
@@ -69,7 +69,7 @@ export function RunsPage() {
           placeholder={t('job.app')}
           value={values.app}
           onChange={(app) => set({ app })}
-          options={apps.data?.items.map((a) => ({ value: a.name, label: a.name })) ?? []}
+          options={appOptions}
           style={{ width: 150 }}
         />
         <Input.Search allowClear aria-label={t('run.job')} placeholder={t('runs.jobPlaceholder')} defaultValue={values.job} onSearch={(job) => set({ job })} style={{ width: 220 }} />

@@ -10,7 +10,7 @@ import { errorText } from '../../common/error-text';
 import { PageHeader } from '../../common/page-header';
 import { useNotify } from '../../common/use-notify';
 import { useT } from '../../i18n/i18n';
-import { useApps } from '../jobs/use-apps';
+import { useAppOptions } from '../jobs/use-apps';
 
 interface KeyFormValues {
   name: string;
@@ -25,7 +25,7 @@ export function ApiKeysPage() {
   const notify = useNotify();
   const { modal } = App.useApp();
   const client = useQueryClient();
-  const apps = useApps();
+  const appChoices = useAppOptions();
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<ApiKeyWithSecretDto | null>(null);
   const keys = useQuery({ queryKey: ['api-keys'], queryFn: () => api.apiKeys.list({ limit: 200 }) });
@@ -40,7 +40,7 @@ export function ApiKeysPage() {
     onError: notify.error,
   });
   const revoke = useMutation({ mutationFn: (k: ApiKeyDto) => api.apiKeys.revoke(k.id), onSuccess: refresh, onError: notify.error });
-  const appOptions = [...(auth.can('admin') ? [{ value: '*', label: t('users.allApps') }] : []), ...(apps.data?.items.map((a) => ({ value: a.name, label: a.name })) ?? [])];
+  const appOptions = [...(auth.can('admin') ? [{ value: '*', label: t('users.allApps') }] : []), ...appChoices];
   const canCreate = auth.can('trigger');
   return (
     <>

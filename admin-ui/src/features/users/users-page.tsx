@@ -9,7 +9,7 @@ import { errorText } from '../../common/error-text';
 import { PageHeader } from '../../common/page-header';
 import { useNotify } from '../../common/use-notify';
 import { useT } from '../../i18n/i18n';
-import { useApps } from '../jobs/use-apps';
+import { useAppOptions } from '../jobs/use-apps';
 
 interface UserFormValues {
   email: string;
@@ -25,7 +25,7 @@ export function UsersPage() {
   const notify = useNotify();
   const { modal } = App.useApp();
   const client = useQueryClient();
-  const apps = useApps();
+  const appOptions = useAppOptions();
   const [editing, setEditing] = useState<UserDto | 'new' | null>(null);
   const [resetting, setResetting] = useState<UserDto | null>(null);
   const [form] = Form.useForm<UserFormValues>();
@@ -103,7 +103,7 @@ export function UsersPage() {
             <Select data-testid="user-role" options={USER_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
           </Form.Item>
           <Form.Item label={t('users.apps')} name="apps" extra={t('users.appsHint')}>
-            <Select mode="multiple" options={apps.data?.items.map((a) => ({ value: a.name, label: a.name })) ?? []} data-testid="user-apps" />
+            <Select mode="multiple" options={appOptions} data-testid="user-apps" />
           </Form.Item>
           {editing === 'new' && (
             <Form.Item label={t('auth.password')} name="password" rules={[{ required: true, message: t('form.required') }]}>
