@@ -350,3 +350,17 @@ describe('GET /jobs/:job/next-fire-times', () => {
     expect((await api().get(`/jobs/${job.id}/next-fire-times?count=x`)).status).toBe(400);
   });
 });
+
+describe('NONE schedules', () => {
+  it('take no expression: null or left out, and never plan a fire', async () => {
+    const app = await newApp(api());
+    for (const schedule of [{ type: 'NONE' }, { type: 'NONE', expression: null }]) {
+      const res = await api().post<JobDto>('/jobs', { app: app.name, name: uniqueName('api-only'), handler: 'h', schedule });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body).toMatchObject({ schedule: { type: 'NONE', expression: null }, nextFireAt: null });
+    }
+    const bad = await api().post('/jobs', { app: app.name, name: uniqueName('cron'), handler: 'h', schedule: { type: 'CRON' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'schedule.expression' })]));
+  });
+});

@@ -6,7 +6,10 @@ import { SCHEDULE_TYPES, type ScheduleDto, type SchedulePreviewRequest, type Sch
 const EXPRESSION_DOC =
   'CRON: Quartz (6-7 fields, with seconds) or Unix (5 fields) expression, or a macro like `@hourly`. ' +
   'FIXED_RATE / FIXED_DELAY: ISO 8601 duration (`PT30S`) or milliseconds (`30000`), at least 1 s. ' +
-  'ONCE: ISO 8601 instant with offset. NONE: null.';
+  'ONCE: ISO 8601 instant with offset. NONE: null, or leave it out.';
+
+/** An expression is checked unless it is null, or left out of a NONE schedule (which has none). */
+const expressionGiven = (o: { type?: unknown }, v: unknown): boolean => v !== null && !(v === undefined && o.type === 'NONE');
 
 export class ScheduleBody implements ScheduleDto {
   @ApiProperty({ enum: SCHEDULE_TYPES, description: 'How the job is fired. NONE = only by API, manually or as a child job.' })
@@ -14,7 +17,7 @@ export class ScheduleBody implements ScheduleDto {
   type: ScheduleType;
 
   @ApiProperty({ type: String, nullable: true, description: EXPRESSION_DOC, example: '0 */5 * * * ?' })
-  @ValidateIf((_, v) => v !== null)
+  @ValidateIf(expressionGiven)
   @IsString()
   @MaxLength(255)
   expression: string | null;
@@ -32,7 +35,7 @@ export class SchedulePreviewBody implements SchedulePreviewRequest {
   type: ScheduleType;
 
   @ApiProperty({ type: String, nullable: true, description: EXPRESSION_DOC })
-  @ValidateIf((_, v) => v !== null)
+  @ValidateIf(expressionGiven)
   @IsString()
   @MaxLength(255)
   expression: string | null;
