@@ -60,7 +60,7 @@ async function main() {
   /** @type {typeof import('../executor-sdk/dist/examples/demo-seed.js')} */
   const { seedDemo } = await import(pathToFileURL(SEED_MODULE).href);
   const seeded = await seedDemo({ url: origin, app: APP, admin });
-  if (seeded.signedIn && admin.generated) saveCredentials(databaseUrl, admin);
+  if (admin.generated) saveCredentials(databaseUrl, admin);
 
   const executor = startProcess('executor', EXECUTOR_MAIN, {
     BATON_SERVERS: origin,
@@ -218,9 +218,7 @@ function streamOutput(proc) {
  */
 function printBanner({ origin, databaseUrl, admin, seeded }) {
   const consoleUrl = origin.replace('127.0.0.1', 'localhost');
-  const signIn = seeded.signedIn
-    ? `${admin.email} / ${admin.password}` + (existsSync(CREDENTIALS_FILE) && !process.env.BATON_ADMIN_PASSWORD ? `   (kept in ${relative(ROOT, CREDENTIALS_FILE)})` : '')
-    : 'not needed: this server build has no user authentication yet';
+  const signIn = `${admin.email} / ${admin.password}` + (existsSync(CREDENTIALS_FILE) && !process.env.BATON_ADMIN_PASSWORD ? `   (kept in ${relative(ROOT, CREDENTIALS_FILE)})` : '');
   const jobs = seeded.createdJobs.length > 0 ? `created ${seeded.createdJobs.join(', ')}` : `already there: ${seeded.existingJobs.join(', ')}`;
   console.log(
     [

@@ -3,7 +3,7 @@
  * app and jobs, and writes the app's executor token to BATON_TOKEN_FILE for the demo executor.
  *
  * Environment: BATON_URL (default http://localhost:8080), BATON_APP (default demo),
- * BATON_ADMIN_EMAIL / BATON_ADMIN_PASSWORD (needed when the server has authentication),
+ * BATON_ADMIN_EMAIL / BATON_ADMIN_PASSWORD (the admin it signs in as),
  * BATON_TOKEN_FILE (required). A token already in the file is kept when the app exists, so
  * running the bootstrap again does not invalidate a running executor's token.
  */

@@ -15,7 +15,7 @@ export interface SeedDemoOptions {
   url: string;
   /** App to create (default `demo`). */
   app?: string;
-  /** Signs in with these when the server has authentication; not needed when it has none. */
+  /** The admin to sign in as (the server's BATON_ADMIN_EMAIL / BATON_ADMIN_PASSWORD). */
   admin?: DemoAdmin;
   /** A token kept from an earlier seeding; used when the app already exists instead of rotating its token. */
   knownToken?: string;
@@ -26,8 +26,6 @@ export interface SeedDemoResult {
   token: string;
   /** `created`: new app; `rotated`: existing app, new token; `known`: existing app, `knownToken` kept. */
   tokenSource: 'created' | 'rotated' | 'known';
-  /** Whether the server has authentication (it answered `GET /api/v1/auth/state`). */
-  signedIn: boolean;
   /** Job keys created now; jobs that already existed are left as they are (an operator may have edited them). */
   createdJobs: string[];
   existingJobs: string[];
@@ -76,7 +74,7 @@ export function demoJobs(app: string): CreateJobRequest[] {
 export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult> {
   const app = options.app ?? 'demo';
   const api = new DemoApi(options.url);
-  const signedIn = await api.signIn(options.admin);
+  await api.signIn(options.admin);
 
   let token: string;
   let tokenSource: SeedDemoResult['tokenSource'];
@@ -104,7 +102,7 @@ export async function seedDemo(options: SeedDemoOptions): Promise<SeedDemoResult
     else if (res.status === 409 && (await errorCode(res)) === 'JOB_NAME_TAKEN') existingJobs.push(key);
     else throw await api.failure('POST', '/jobs', res);
   }
-  return { app, token, tokenSource, signedIn, createdJobs, existingJobs };
+  return { app, token, tokenSource, createdJobs, existingJobs };
 }
 
 /** A minimal REST session: the session cookie and the CSRF header once signed in. */
@@ -117,11 +115,8 @@ export class DemoApi {
     this.base = `${url.replace(/\/+$/, '')}/api/v1`;
   }
 
-  /** Signs in when the server has authentication. Returns false for a server without it (`/auth/state` is 404). */
-  async signIn(admin: DemoAdmin | undefined): Promise<boolean> {
-    const state = await this.request('GET', '/auth/state');
-    if (state.status === 404) return false;
-    if (!state.ok) throw await this.failure('GET', '/auth/state', state);
+  /** Signs in as the admin; every later request carries the session cookie and CSRF header. */
+  async signIn(admin: DemoAdmin | undefined): Promise<void> {
     if (!admin) throw new Error('The server requires sign-in: set BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD to the admin\'s credentials.');
     const res = await this.request('POST', '/auth/login', { email: admin.email, password: admin.password });
     if (!res.ok) throw await this.failure('POST', '/auth/login', res, `could not sign in as ${admin.email}`);
@@ -131,7 +126,6 @@ export class DemoApi {
       .getSetCookie()
       .map((c) => c.split(';')[0]!.trim())
       .join('; ');
-    return true;
   }
 
   async request(method: string, path: string, body?: unknown): Promise<Response> {
