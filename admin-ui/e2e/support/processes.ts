@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
+import { FAST_CLUSTER_ENV } from '../../../server/test/support/e2e-env';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const SERVER_MAIN = `${ROOT}server/dist/main.js`;
@@ -9,20 +10,8 @@ export const DEMO_EXECUTOR = `${ROOT}executor-sdk/dist/examples/demo-executor.js
 export const CONSOLE_DIR = `${ROOT}admin-ui/dist`;
 const DATABASE_URL = process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
-/** Short leases and intervals (as the server's own e2e tests use), so runs play out in seconds. */
-export const FAST_SERVER_ENV: Record<string, string> = {
-  LEADER_LEASE_TTL_MS: '3000',
-  LEADER_RENEW_INTERVAL_MS: '300',
-  TRIGGER_TICK_MS: '100',
-  TRIGGER_LOOKAHEAD_MS: '1000',
-  DISPATCH_POLL_MS: '50',
-  RECOVERY_INTERVAL_MS: '200',
-  EXECUTOR_HEARTBEAT_INTERVAL_MS: '500',
-  DISPATCH_ACK_TIMEOUT_MS: '2000',
-  NODE_HEARTBEAT_INTERVAL_MS: '500',
-  KILL_GRACE_MS: '1500',
-  DATABASE_POOL_SIZE: '4',
-};
+/** The server's own e2e settings (short leases and intervals), plus a short kill grace, so runs play out in seconds. */
+export const FAST_SERVER_ENV: Record<string, string> = { ...FAST_CLUSTER_ENV, KILL_GRACE_MS: '1500' };
 
 export interface Child {
   process: ChildProcess;
