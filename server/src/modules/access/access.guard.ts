@@ -2,7 +2,7 @@ import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@ne
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { DomainError } from '../../common/errors/domain-error.js';
-import { Authenticator, type CredentialSource } from '../auth/authenticator.js';
+import { Authenticator, credentialsOf } from '../auth/authenticator.js';
 import { ROUTE_POLICIES, type AppSource, type RoutePolicy } from '../auth/route-policy.js';
 import { decideAccess } from './access-decision.js';
 import { ResourceAppsRepository } from './resource-apps.repository.js';
@@ -11,10 +11,6 @@ import { ResourceAppsRepository } from './resource-apps.repository.js';
 export function policyOf(reflector: Reflector, ctx: ExecutionContext): RoutePolicy | undefined {
   const policies = reflector.get<Record<string, RoutePolicy> | undefined>(ROUTE_POLICIES, ctx.getClass());
   return policies?.[ctx.getHandler().name];
-}
-
-export function credentialSource(req: Request): CredentialSource {
-  return { method: req.method, headers: req.headers, ip: req.ip ?? '' };
 }
 
 /**
@@ -41,10 +37,10 @@ export class AccessGuard implements CanActivate {
       throw new DomainError('FORBIDDEN', 'This route declares no access policy, so it is closed.');
     }
     if (policy.allow.kind === 'public') {
-      req.principal = await this.authenticator.authenticate(credentialSource(req)).catch(() => null);
+      req.principal = await this.authenticator.authenticate(credentialsOf(req)).catch(() => null);
       return true;
     }
-    const principal = await this.authenticator.authenticate(credentialSource(req));
+    const principal = await this.authenticator.authenticate(credentialsOf(req));
     if (!principal) throw new DomainError('UNAUTHENTICATED', 'Sign in, or send an API key as `Authorization: Bearer <key>`.');
     req.principal = principal;
     const appIds = policy.allow.kind === 'app' ? await this.appsOf(policy.allow.sources, req) : [];

@@ -4,6 +4,7 @@ import type { AuthStateDto, SessionDto } from '@baton/protocol';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config.js';
 import { AuthService, type SignedIn } from './auth.service.js';
+import { credentialsOf } from './authenticator.js';
 import { Caller, type CallerMeta } from './caller.decorators.js';
 import { clearSessionCookies, setSessionCookies } from './cookies.js';
 import { ChangePasswordBody, LoginBody, SetupBody } from './dto/auth.dto.js';
@@ -29,7 +30,7 @@ export class AuthController {
   @Get('state')
   @ApiOperation({ summary: 'Whether setup is needed, and who is signed in', description: 'Public. A missing, stale or invalid session gives `user: null`, never an error.' })
   state(@Req() req: Request): Promise<AuthStateDto> {
-    return this.auth.state({ method: req.method, headers: req.headers, ip: req.ip ?? '' });
+    return this.auth.state(credentialsOf(req));
   }
 
   @Post('setup')

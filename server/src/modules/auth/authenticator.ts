@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { Principal } from './principal.js';
 
 /** The parts of an HTTP request or socket.io handshake that identify the caller. */
@@ -5,6 +6,11 @@ export interface CredentialSource {
   method: string;
   headers: Record<string, string | string[] | undefined>;
   ip: string;
+}
+
+/** The credentials an HTTP request carries. */
+export function credentialsOf(req: Request): CredentialSource {
+  return { method: req.method, headers: req.headers, ip: req.ip ?? '' };
 }
 
 /**
