@@ -4,7 +4,7 @@ import { pino, type Logger as Pino, type Level } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { LogFormat } from '../../config/config-variables.js';
 import { currentLogFields } from './log-context.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from '../redact-secrets.js';
 
 /** Nest's level names, most severe first, and pino's for each. */
 const NEST_TO_PINO: Record<LogLevel, Level> = { fatal: 'fatal', error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
@@ -87,6 +87,6 @@ export class PinoLoggerService implements LoggerService {
     } else {
       msg = String(message);
     }
-    this.pino[level](redactSecrets(fields) as object, msg);
+    this.pino[level](redactSecrets(fields, '[Redacted]'), msg);
   }
 }

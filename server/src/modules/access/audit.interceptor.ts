@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { mergeMap, type Observable } from 'rxjs';
 import { AuditRecorder } from '../audit/audit-recorder.js';
-import { redactSecrets } from '../audit/redact-secrets.js';
+import { redactSecrets } from '../../common/redact-secrets.js';
 import { callerMetaOf } from '../auth/caller.decorators.js';
 import type { RoutePolicy } from '../auth/route-policy.js';
 import { policyOf } from './access.guard.js';

@@ -7,7 +7,7 @@ import type { AuditLogEntity } from './audit-log.entity.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { AuditRecorder, type AuditEvent } from './audit-recorder.js';
 import type { ListAuditQueryDto } from './dto/audit.dto.js';
-import { redactSecrets } from './redact-secrets.js';
+import { redactSecrets } from '../../common/redact-secrets.js';
 
 /** Details longer than this (as JSON) are cut, so one entry cannot bloat the table. */
 const MAX_DETAILS_CHARS = 16_000;

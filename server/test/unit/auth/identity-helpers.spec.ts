@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from '../../../src/modules/audit/redact-secrets.js';
+import { redactSecrets } from '../../../src/common/redact-secrets.js';
 import { parseCookies } from '../../../src/modules/auth/cookies.js';
 
 describe('redactSecrets', () => {
