@@ -24,9 +24,6 @@ export function callerMetaOf(req: Request): CallerMeta {
   return { principal, actor: actorOf(principal), ip: req.ip ?? '', requestId: req.requestId };
 }
 
-/** The signed-in principal (user or API key); null only on public routes. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<Request>().principal ?? null);
-
 /** The apps the caller may act on, on an `anyApp` route. */
 export const CallerScope = createParamDecorator((_: unknown, ctx: ExecutionContext): AppScope => {
   const scope = ctx.switchToHttp().getRequest<Request>().callerScope;
