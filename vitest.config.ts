@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: 'server',
           root: './server',
-          include: ['test/unit/**/*.spec.ts', 'test/medium/**/*.spec.ts'],
+          include: ['test/unit/**/*.spec.ts', 'test/medium/**/*.spec.ts', 'test/contract/**/*.spec.ts'],
           pool: 'forks',
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { DEFAULT_DATABASE_URL } from '../database/database-url.js';
 
 /**
  * Every environment variable the server reads, with its type, default and meaning.
@@ -76,21 +77,24 @@ function oneOf<T extends string>(name: string, doc: string, fallback: T, values:
 }
 
 function databaseUrl(): VariableSpec<string> {
-  const fallback = 'mysql://root@127.0.0.1:3306/baton';
   return {
     name: 'DATABASE_URL',
-    doc: 'MySQL/MariaDB connection URL `mysql://user:password@host:port/database`. The database is created if missing.',
-    defaultText: `\`${fallback}\``,
+    doc: 'Where Baton keeps its data. Unset: an embedded SQLite file, one node only (`sqlite:<path>`; a relative path is resolved from the working directory; the folder is created). For production and clusters: MySQL/MariaDB, `mysql://user:password@host:port/database` (the database is created if missing).',
+    defaultText: `\`${DEFAULT_DATABASE_URL}\``,
     secret: true,
     parse(raw) {
-      const value = raw === undefined || raw.trim() === '' ? fallback : raw.trim();
+      const value = raw === undefined || raw.trim() === '' ? DEFAULT_DATABASE_URL : raw.trim();
+      if (value.startsWith('sqlite:')) {
+        if (value.length === 'sqlite:'.length) throw new InvalidVariable('must name a file after sqlite:, e.g. sqlite:data/baton.sqlite');
+        return value;
+      }
       let url: URL;
       try {
         url = new URL(value);
       } catch {
-        throw new InvalidVariable('is not a URL; expected mysql://user:password@host:port/database');
+        throw new InvalidVariable('is not a URL; expected mysql://user:password@host:port/database or sqlite:<path>');
       }
-      if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') throw new InvalidVariable(`scheme must be mysql:// (got ${url.protocol}//)`);
+      if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') throw new InvalidVariable(`scheme must be mysql:// or sqlite: (got ${url.protocol}//)`);
       const db = decodeURIComponent(url.pathname.replace(/^\//, ''));
       if (!/^[A-Za-z0-9_]{1,64}$/.test(db)) throw new InvalidVariable('must name a database (letters, digits, underscore) in its path, e.g. mysql://root@127.0.0.1:3306/baton');
       return value;

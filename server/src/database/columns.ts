@@ -1,16 +1,26 @@
 import { Column, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { PrimaryGeneratedColumnNumericOptions } from 'typeorm/decorator/options/PrimaryGeneratedColumnNumericOptions.js';
 
 /**
  * Column shorthands matching the conventions of sql/schema.sql, so entity and schema agree
  * (a test compares them).
  */
 
-/** BIGINT UNSIGNED AUTO_INCREMENT; TypeORM reads it as a decimal string. */
-export const IdColumn = () => PrimaryGeneratedColumn({ type: 'bigint', unsigned: true });
+/**
+ * 64-bit integers are decimal strings in the code. mysql2 reads them so (bigNumberStrings);
+ * better-sqlite3 reads numbers, which this turns into strings.
+ */
+export const bigintAsString = { to: (v: unknown) => v, from: (v: unknown) => (v === null || v === undefined ? v : String(v)) };
+
+/** BIGINT UNSIGNED AUTO_INCREMENT; read as a decimal string. */
+// (PrimaryGeneratedColumn's options type omits `transformer`, which TypeORM applies all the same.)
+export const IdColumn = () => PrimaryGeneratedColumn({ type: 'bigint', unsigned: true, transformer: bigintAsString } as PrimaryGeneratedColumnNumericOptions);
 
 /** BIGINT UNSIGNED reference to another row's id (decimal string). */
 export const RefColumn = (opts: { nullable?: boolean; primary?: boolean } = {}) =>
-  opts.primary ? PrimaryColumn({ type: 'bigint', unsigned: true }) : Column({ type: 'bigint', unsigned: true, nullable: opts.nullable ?? false });
+  opts.primary
+    ? PrimaryColumn({ type: 'bigint', unsigned: true, transformer: bigintAsString })
+    : Column({ type: 'bigint', unsigned: true, nullable: opts.nullable ?? false, transformer: bigintAsString });
 
 /** DATETIME(3) in UTC. */
 export const TimeColumn = (opts: { nullable?: boolean; primary?: boolean } = {}) =>

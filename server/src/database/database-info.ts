@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { DatabaseFlavor } from './migrator.js';
+import { sqlDialect, type DatabaseEngine, type SqlDialect } from './sql-dialect.js';
 
 /** Facts about the connected database that a repository may need to pick its SQL. */
 export class DatabaseInfo {
   constructor(
-    readonly flavor: DatabaseFlavor,
+    readonly flavor: DatabaseFlavor | 'sqlite',
     /**
      * innodb_autoinc_lock_mode 0 or 1: one multi-row INSERT gets consecutive ids, so the ids of a
      * batch follow from the first. Mode 2 (MySQL 8's default) may interleave them with other
@@ -12,6 +13,14 @@ export class DatabaseInfo {
      */
     readonly consecutiveBatchIds: boolean,
   ) {}
+
+  get engine(): DatabaseEngine {
+    return this.flavor === 'sqlite' ? 'sqlite' : 'mysql';
+  }
+
+  get sql(): SqlDialect {
+    return sqlDialect(this.engine);
+  }
 }
 
 /**
@@ -22,6 +31,8 @@ export class DatabaseInfo {
  * the lock goes when the connection does, see docs/operations.md.)
  */
 export async function withBoundedLeaseLocks<T>(m: EntityManager, info: DatabaseInfo, seconds: number, fn: () => Promise<T>): Promise<T> {
+  // SQLite: one node, transactions one at a time; there is no other holder to wait for.
+  if (info.engine === 'sqlite') return fn();
   const s = Math.max(1, Math.ceil(seconds));
   await m.query('SET SESSION innodb_lock_wait_timeout = ?', [s]);
   if (info.flavor === 'mariadb') await m.query('SET SESSION idle_transaction_timeout = ?', [s]);

@@ -3,9 +3,12 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { createDataSource } from './data-source.js';
 import { DatabaseInfo } from './database-info.js';
+import { databaseTarget } from './database-url.js';
 import { inspectServer, migrateDatabase } from './migrator.js';
+import { createSqliteDataSource, serializeSqliteAccess } from './sqlite-data-source.js';
+import { migrateSqlite } from './sqlite-migrator.js';
 
-/** Provides the migrated, connected DataSource to the repositories. */
+/** Provides the migrated, connected DataSource to the repositories, on MySQL/MariaDB or SQLite. */
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationShutdown {
@@ -19,6 +22,7 @@ export class DatabaseModule implements OnApplicationShutdown {
           provide: DatabaseInfo,
           inject: [AppConfig],
           useFactory: async (config: AppConfig) => {
+            if (databaseTarget(config.databaseUrl).engine === 'sqlite') return new DatabaseInfo('sqlite', true);
             if (config.migrateOnStart) await migrateDatabase(config.databaseUrl);
             const server = await inspectServer(config.databaseUrl);
             return new DatabaseInfo(server.flavor, server.autoIncLockMode !== 2);
@@ -27,13 +31,7 @@ export class DatabaseModule implements OnApplicationShutdown {
         {
           provide: DataSource,
           inject: [AppConfig, DatabaseInfo],
-          useFactory: async (config: AppConfig, info: DatabaseInfo) => {
-            const flavor = info.flavor;
-            const ds = createDataSource({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, flavor });
-            await ds.initialize();
-            new Logger('Database').log(`Connected to ${flavor} at ${new URL(config.databaseUrl).host}`);
-            return ds;
-          },
+          useFactory: (config: AppConfig, info: DatabaseInfo) => connect(config, info),
         },
       ],
       exports: [DataSource, DatabaseInfo],
@@ -43,4 +41,20 @@ export class DatabaseModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+async function connect(config: AppConfig, info: DatabaseInfo): Promise<DataSource> {
+  const logger = new Logger('Database');
+  const target = databaseTarget(config.databaseUrl);
+  if (target.engine === 'sqlite') {
+    const ds = createSqliteDataSource({ file: target.file, migrate: config.migrateOnStart ? (db) => migrateSqlite(db) : undefined });
+    await ds.initialize();
+    serializeSqliteAccess(ds);
+    logger.log(`Embedded SQLite database at ${target.file}: one server node only; set DATABASE_URL=mysql://… for production and clusters`);
+    return ds;
+  }
+  const ds = createDataSource({ databaseUrl: config.databaseUrl, poolSize: config.databasePoolSize, flavor: info.flavor as 'mysql' | 'mariadb' });
+  await ds.initialize();
+  logger.log(`Connected to ${info.flavor} at ${target.connection.host}:${target.connection.port}`);
+  return ds;
 }

@@ -1,10 +1,13 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { engineOf } from './sql-dialect.js';
 
 /**
- * Runs `fn` in a transaction while holding a MySQL named lock, for changes whose check spans
+ * Runs `fn` in a transaction while holding a named lock, for changes whose check spans
  * many rows (like the job graph's cycle check) and so cannot be guarded by one row's lock.
  */
 export async function inTransactionWithNamedLock<T>(dataSource: DataSource, lockName: string, fn: (manager: EntityManager) => Promise<T>, timeoutS = 10): Promise<T> {
+  // SQLite runs one write transaction at a time (in the process and, by BEGIN IMMEDIATE, in the file).
+  if (engineOf(dataSource) === 'sqlite') return dataSource.transaction(fn);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

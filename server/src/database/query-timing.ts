@@ -26,6 +26,10 @@ export function timeQueries(dataSource: DataSource, observe: QueryObserver): voi
 }
 
 function timed(runner: QueryRunner, observe: QueryObserver): QueryRunner {
+  // SQLite's driver hands out one shared runner: wrap it once, not once per request for it.
+  const marked = runner as QueryRunner & { [TIMED]?: true };
+  if (marked[TIMED]) return runner;
+  marked[TIMED] = true;
   const query = runner.query.bind(runner) as (sql: string, parameters?: unknown[], structured?: boolean) => Promise<unknown>;
   const wrapped = async (sql: string, parameters?: unknown[], structured?: boolean): Promise<unknown> => {
     // A released runner refuses the statement itself; connecting it here would take a connection it never gives back.

@@ -1,8 +1,12 @@
 /** MySQL errors a statement can hit through no fault of its own, and that succeed when retried. */
 const TRANSIENT = new Set([1213 /* ER_LOCK_DEADLOCK */, 1205 /* ER_LOCK_WAIT_TIMEOUT */]);
 
+/** SQLite's: another process holds the file's write lock past busy_timeout. */
+const SQLITE_TRANSIENT = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED']);
+
 export function isTransientSqlError(error: unknown): boolean {
-  const e = error as { errno?: number; driverError?: { errno?: number } };
+  const e = error as { errno?: number; code?: string; driverError?: { errno?: number; code?: string } };
+  if (SQLITE_TRANSIENT.has(e?.driverError?.code ?? e?.code ?? '')) return true;
   return TRANSIENT.has(e?.errno ?? e?.driverError?.errno ?? -1);
 }
 

@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createServerApp } from '../../src/app.factory.js';
 import type { Clock } from '../../src/common/clock.js';
 import { AppConfig } from '../../src/config/app-config.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { createTestDatabase, type TestDatabase, type TestEngine } from './test-database.js';
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -124,8 +124,8 @@ export interface TestServer {
 }
 
 /** A real server on port 0 with its own fresh database. Close it in afterAll. */
-export async function startTestServer(opts: { label?: string; env?: Record<string, string>; clock?: Clock; db?: TestDatabase } = {}): Promise<TestServer> {
-  const db = opts.db ?? (await createTestDatabase(opts.label ?? 'srv'));
+export async function startTestServer(opts: { label?: string; env?: Record<string, string>; clock?: Clock; db?: TestDatabase; engine?: TestEngine } = {}): Promise<TestServer> {
+  const db = opts.db ?? (await createTestDatabase(opts.label ?? 'srv', opts.engine));
   const ownsDb = opts.db === undefined;
   const config = AppConfig.fromEnv({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', NODE_ID: 'test-node', DATABASE_POOL_SIZE: '4', ...testAdminEnv(), ...opts.env });
   const app = await createServerApp({ config, clock: opts.clock, quiet: true });

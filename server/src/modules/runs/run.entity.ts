@@ -1,6 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
 import type { RunStatus, TriggerType } from '@baton/protocol';
-import { FlagColumn, IdColumn, RefColumn, TimeColumn, UIntColumn, VarcharColumn } from '../../database/columns.js';
+import { bigintAsString, FlagColumn, IdColumn, RefColumn, TimeColumn, UIntColumn, VarcharColumn } from '../../database/columns.js';
 
 @Entity('runs')
 @Index('uq_runs_fire', ['jobId', 'fireTime', 'shardIndex'], { unique: true })
@@ -30,7 +30,7 @@ export class RunEntity {
   @RefColumn({ nullable: true }) rootRunId: string | null;
   @RefColumn({ nullable: true }) parentRunId: string | null;
   @Column({ type: 'smallint', unsigned: true, default: 0 }) chainDepth: number;
-  @Column({ type: 'bigint', unsigned: true, nullable: true }) plannedEpoch: string | null;
+  @Column({ type: 'bigint', unsigned: true, nullable: true, transformer: bigintAsString }) plannedEpoch: string | null;
   @VarcharColumn(128, { nullable: true }) idempotencyKey: string | null;
   @Column({ type: 'mediumtext', nullable: true }) params: string | null;
   @VarcharColumn(64, { nullable: true }) executorId: string | null;

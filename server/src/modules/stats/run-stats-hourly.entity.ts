@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import { RefColumn, TimeColumn, UIntColumn } from '../../database/columns.js';
+import { bigintAsString, RefColumn, TimeColumn, UIntColumn } from '../../database/columns.js';
 
 /** Counters of the runs of one job that ended in one UTC hour (bucket_start = the hour of finished_at). */
 @Entity('run_stats_hourly')
@@ -15,7 +15,7 @@ export class RunStatsHourlyEntity {
   @UIntColumn({ default: 0 }) cancelled: number;
   @UIntColumn({ default: 0 }) lost: number;
   @UIntColumn({ default: 0 }) skipped: number;
-  @Column({ type: 'bigint', unsigned: true, default: 0 }) durationMsSum: string;
+  @Column({ type: 'bigint', unsigned: true, default: 0, transformer: bigintAsString }) durationMsSum: string;
   @UIntColumn({ default: 0 }) durationMsMax: number;
   /** Runs counted in durationMsSum (those with both a start and an end). */
   @UIntColumn({ default: 0 }) durationCount: number;

@@ -1,0 +1,89 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+export type DatabaseEngine = 'mysql' | 'sqlite';
+
+/** The engine behind a DataSource or an EntityManager (a transaction's too). */
+export function engineOf(db: DataSource | EntityManager): DatabaseEngine {
+  const source = 'connection' in db ? db.connection : db;
+  return source.options.type === 'better-sqlite3' ? 'sqlite' : 'mysql';
+}
+
+/**
+ * The SQL fragments that differ between MySQL/MariaDB and SQLite. Repositories write one
+ * statement where both engines agree and take only the differing pieces from here, or, where the
+ * statements differ in shape, choose between two whole statements by `engine`. Every fragment
+ * keeps its arguments in the order given, so `?` placeholders inside them bind as written. Times are
+ * DATETIME(3) in MySQL and 'YYYY-MM-DD HH:MM:SS.SSS' UTC text in SQLite (text order is time order).
+ */
+export interface SqlDialect {
+  readonly engine: DatabaseEngine;
+  /** The database's current time, to the millisecond. */
+  now(): string;
+  /** `time` plus `ms` milliseconds (both SQL expressions; `ms` may be negative). */
+  plusMs(time: string, ms: string): string;
+  /** Whole milliseconds from `from` to `to` (SQL expressions). */
+  msBetween(from: string, to: string): string;
+  /** The hour a time falls in, as a time. */
+  hourOf(time: string): string;
+  /**
+   * Suffix that locks the selected rows until the transaction ends. SQLite needs none: its write
+   * transactions run one at a time (BEGIN IMMEDIATE, and one at a time in the process).
+   */
+  forUpdate(): string;
+  /** Suffix that share-locks the selected rows until the transaction ends (none in SQLite, as above). */
+  forShare(): string;
+  /** `INSERT` that skips rows colliding with a unique key. */
+  insertIgnore(): string;
+  /**
+   * The tail of an upsert: on a collision with the unique key over `keyColumns`, apply `assignments`
+   * (written with `inserted(col)` for the value the insert carried).
+   */
+  onConflictUpdate(keyColumns: readonly string[], assignments: string): string;
+  /** The value the colliding insert carried for `column`, inside `onConflictUpdate` assignments. */
+  inserted(column: string): string;
+  /** The larger / smaller of SQL expressions. */
+  greatest(...exprs: string[]): string;
+  least(...exprs: string[]): string;
+}
+
+const MYSQL: SqlDialect = {
+  engine: 'mysql',
+  now: () => 'NOW(3)',
+  plusMs: (time, ms) => `(${time} + INTERVAL (${ms}) * 1000 MICROSECOND)`,
+  msBetween: (from, to) => `(TIMESTAMPDIFF(MICROSECOND, ${from}, ${to}) DIV 1000)`,
+  hourOf: (time) => `DATE_FORMAT(${time}, '%Y-%m-%d %H:00:00')`,
+  forUpdate: () => ' FOR UPDATE',
+  forShare: () => ' LOCK IN SHARE MODE',
+  insertIgnore: () => 'INSERT IGNORE',
+  onConflictUpdate: (_keyColumns, assignments) => `ON DUPLICATE KEY UPDATE ${assignments}`,
+  inserted: (column) => `VALUES(${column})`,
+  greatest: (...exprs) => `GREATEST(${exprs.join(', ')})`,
+  least: (...exprs) => `LEAST(${exprs.join(', ')})`,
+};
+
+const SQLITE_TIME = "'%Y-%m-%d %H:%M:%f'";
+
+const SQLITE: SqlDialect = {
+  engine: 'sqlite',
+  now: () => `strftime(${SQLITE_TIME}, 'now')`,
+  plusMs: (time, ms) => `strftime(${SQLITE_TIME}, ${time}, printf('%+.3f seconds', (${ms}) / 1000.0))`,
+  // Arguments stay in the order given, so `?` placeholders bind as written.
+  msBetween: (from, to) => `CAST(round((julianday(${from}) - julianday(${to})) * -86400000.0) AS INTEGER)`,
+  hourOf: (time) => `strftime('%Y-%m-%d %H:00:00.000', ${time})`,
+  forUpdate: () => '',
+  forShare: () => '',
+  insertIgnore: () => 'INSERT OR IGNORE',
+  onConflictUpdate: (keyColumns, assignments) => `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${assignments}`,
+  inserted: (column) => `excluded.${column}`,
+  greatest: (...exprs) => `max(${exprs.join(', ')})`,
+  least: (...exprs) => `min(${exprs.join(', ')})`,
+};
+
+export function sqlDialect(engine: DatabaseEngine): SqlDialect {
+  return engine === 'sqlite' ? SQLITE : MYSQL;
+}
+
+/** The dialect of a DataSource or EntityManager. */
+export function dialectOf(db: DataSource | EntityManager): SqlDialect {
+  return sqlDialect(engineOf(db));
+}
