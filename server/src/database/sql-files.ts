@@ -17,14 +17,20 @@ export function sqlDir(): string {
   return resolve(here, '..', '..', '..', 'sql');
 }
 
+/** `sql/sqlite/`: the SQLite twin of `sql/`, read by the same functions (its own schema.sql and migrations/). */
+export function sqliteSqlDir(): string {
+  return join(sqlDir(), 'sqlite');
+}
+
 export function readSchema(dir = sqlDir()): SqlFile & { schemaVersion: number } {
-  const text = readFileSync(join(dir, 'schema.sql'), 'utf8');
+  const file = join(dir, 'schema.sql');
+  const text = readFileSync(file, 'utf8');
   const match = /^--\s*schema-version:\s*(\d+)\s*$/m.exec(text);
-  if (!match) throw new Error('sql/schema.sql lacks its "-- schema-version: N" line');
+  if (!match) throw new Error(`${file} lacks its "-- schema-version: N" line`);
   return { version: 0, name: 'schema.sql', checksum: sha256(text), statements: splitStatements(text), schemaVersion: Number(match[1]) };
 }
 
-/** `sql/migrations/NNNN_name.sql`, in version order. */
+/** `<dir>/migrations/NNNN_name.sql` (`sql/migrations/` by default), in version order. */
 export function readMigrations(dir = sqlDir()): SqlFile[] {
   const folder = join(dir, 'migrations');
   if (!existsSync(folder)) return [];
