@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DatabaseInfo, withBoundedLeaseLocks } from '../../database/database-info.js';
 
 const LEASE = 'leader';
@@ -17,10 +17,12 @@ export type ClaimOutcome =
   | { kind: 'held-by-other'; holder: string; epoch: string };
 
 /**
- * The leader lease: one row, claimed and renewed under its row lock. Expiry is measured on the
- * database's clock, so nodes whose clocks disagree still agree on when a lease has run out.
- * Safety does not rest on time at all: every trigger transaction re-reads holder and epoch under
- * a share lock of the same row (see TriggerRepository), which a takeover must wait for.
+ * The leader lease: one row, claimed and renewed under its row lock (MySQL/MariaDB) or by
+ * conditional UPDATEs (SQLite, which has no row locks and runs one write transaction at a time).
+ * Expiry is measured on the database's clock, so nodes whose clocks disagree still agree on when
+ * a lease has run out. Safety does not rest on time at all: every trigger transaction re-reads
+ * holder and epoch under a share lock of the same row (see TriggerRepository), which a takeover
+ * must wait for.
  */
 @Injectable()
 export class LeaderLeaseRepository {
@@ -36,6 +38,12 @@ export class LeaderLeaseRepository {
    * and is waited out like anyone else's.
    */
   claim(nodeId: string, ttlMs: number, heldEpoch: string | null = null): Promise<ClaimOutcome> {
+    if (this.info.engine === 'sqlite') return this.dataSource.transaction((m) => claimByConditionalUpdates(m, this.info, nodeId, ttlMs, heldEpoch));
+    return this.claimUnderRowLock(nodeId, ttlMs, heldEpoch);
+  }
+
+  /** MySQL/MariaDB: read the row under its lock, decide, write (tested by the failover specs). */
+  private claimUnderRowLock(nodeId: string, ttlMs: number, heldEpoch: string | null): Promise<ClaimOutcome> {
     return this.dataSource.transaction((m) => withBoundedLeaseLocks(m, this.info, ttlMs / 3000, async () => {
       const rows: Array<{ holder: string | null; epoch: string; live: number }> = await m.query(
         'SELECT holder, epoch, (expires_at IS NOT NULL AND expires_at > NOW(3)) AS live FROM scheduler_lease WHERE name = ? FOR UPDATE',
@@ -62,8 +70,34 @@ export class LeaderLeaseRepository {
   }
 
   async read(): Promise<LeaseState & { now: Date }> {
-    const rows = await this.dataSource.query('SELECT holder, epoch, acquired_at, expires_at, NOW(3) AS now FROM scheduler_lease WHERE name = ?', [LEASE]);
+    const rows = await this.dataSource.query(`SELECT holder, epoch, acquired_at, expires_at, ${this.info.sql.now()} AS now FROM scheduler_lease WHERE name = ?`, [LEASE]);
     const r = rows[0];
     return { holder: r.holder, epoch: String(r.epoch), acquiredAt: r.acquired_at, expiresAt: r.expires_at, now: r.now };
   }
+}
+
+/**
+ * SQLite: the same decisions as claimUnderRowLock, each made by the WHERE of one guarded UPDATE on
+ * the database clock, then the row read back in the same (write-locked) transaction.
+ */
+async function claimByConditionalUpdates(m: EntityManager, info: DatabaseInfo, nodeId: string, ttlMs: number, heldEpoch: string | null): Promise<ClaimOutcome> {
+  const { now, plusMs } = info.sql;
+  if (heldEpoch !== null) {
+    const renewed = await m.query(
+      `UPDATE scheduler_lease SET expires_at = ${plusMs(now(), '?')} WHERE name = ? AND holder = ? AND epoch = ? AND expires_at > ${now()}`,
+      [ttlMs, LEASE, nodeId, heldEpoch],
+    );
+    if (renewed.affectedRows === 1) return { kind: 'renewed', epoch: heldEpoch };
+  }
+  // Free or expired (even if it was ours): a new term, so duties of the old one cannot mix in.
+  const acquired = await m.query(
+    `UPDATE scheduler_lease SET holder = ?, epoch = epoch + 1, acquired_at = ${now()}, expires_at = ${plusMs(now(), '?')}
+      WHERE name = ? AND (holder IS NULL OR expires_at IS NULL OR expires_at <= ${now()})`,
+    [nodeId, ttlMs, LEASE],
+  );
+  const rows: Array<{ holder: string | null; epoch: string }> = await m.query('SELECT holder, epoch FROM scheduler_lease WHERE name = ?', [LEASE]);
+  const row = rows[0];
+  if (!row) throw new Error('scheduler_lease has no leader row; the schema was not applied completely');
+  if (acquired.affectedRows === 1) return { kind: 'acquired', epoch: String(row.epoch) };
+  return { kind: 'held-by-other', holder: String(row.holder), epoch: String(row.epoch) };
 }
