@@ -17,6 +17,8 @@ COPY server/package.json server/
 COPY executor-sdk/package.json executor-sdk/
 COPY admin-ui/package.json admin-ui/
 COPY bench/package.json bench/
+# better-sqlite3 (the embedded engine) downloads a prebuilt binary, or compiles one when it cannot.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 RUN npm ci --no-audit --no-fund
 # .dockerignore keeps the host's node_modules, dist folders, .git, data/ and .env out of this copy.
 COPY . .
@@ -51,9 +53,11 @@ COPY --from=build /src/server/dist server/dist
 # The server serves ../../admin-ui/dist and reads ../../sql relative to server/dist.
 COPY --from=build /src/admin-ui/dist admin-ui/dist
 COPY --from=build /src/sql sql
-# The only place the server may write: the embedded database's default location, for a
-# `docker run` without DATABASE_URL once that engine exists (Compose always sets DATABASE_URL).
+# The only place the server may write: the embedded SQLite database's default location
+# (data/baton.sqlite under the working directory), for a `docker run` without DATABASE_URL.
+# Compose always sets DATABASE_URL to its MySQL service.
 RUN mkdir data && chown node:node data
+VOLUME /app/data
 USER node
 EXPOSE 8080
 # /readyz: database reachable, schema current, node registered. Uses node's fetch (no curl in slim).

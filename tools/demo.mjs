@@ -5,7 +5,7 @@
  * so the console shows runs within a minute. Ctrl-C stops the executor, then the server.
  *
  * Environment:
- *   DATABASE_URL           default mysql://root@127.0.0.1:3306/baton_demo (created if missing)
+ *   DATABASE_URL           default sqlite:data/baton-demo.sqlite (embedded; relative to the repository)
  *   PORT / HOST            default 8080 / 127.0.0.1 (PORT=0 picks a free port)
  *   BATON_ADMIN_EMAIL      the admin to sign in as (default admin@baton.demo) ...
  *   BATON_ADMIN_PASSWORD   ... and the password (default: generated on the first demo start and
@@ -26,8 +26,8 @@ const EXECUTOR_MAIN = join(ROOT, 'executor-sdk/dist/examples/demo-executor.js');
 const SEED_MODULE = join(ROOT, 'executor-sdk/dist/examples/demo-seed.js');
 const CONSOLE_INDEX = join(ROOT, 'admin-ui/dist/index.html');
 const CREDENTIALS_FILE = join(ROOT, 'data/demo-admin.json');
-/** Until the embedded database lands, the demo needs a MySQL/MariaDB server; this default will then go. */
-const DEFAULT_DATABASE_URL = 'mysql://root@127.0.0.1:3306/baton_demo';
+/** The embedded engine, in a file of its own so the demo's data stays apart from `npm start`'s. */
+const DEFAULT_DATABASE_URL = 'sqlite:data/baton-demo.sqlite';
 const DEFAULT_ADMIN_EMAIL = 'admin@baton.demo';
 const APP = 'demo';
 const STOP_TIMEOUT_MS = 15_000;
@@ -227,7 +227,7 @@ function printBanner({ origin, databaseUrl, admin, seeded }) {
       `  Console    ${consoleUrl}/`,
       `  Sign in    ${signIn}`,
       `  API        ${consoleUrl}/api/v1   (OpenAPI reference at ${consoleUrl}/api/docs)`,
-      `  Database   ${redact(databaseUrl)}${process.env.DATABASE_URL ? '' : '   (default; set DATABASE_URL to use another. The embedded engine will replace this MySQL default.)'}`,
+      `  Database   ${redact(databaseUrl)}${process.env.DATABASE_URL ? '' : '   (embedded default; set DATABASE_URL=mysql://… to use MySQL)'}`,
       `  Jobs       app "${seeded.app}": ${jobs}`,
       '             hello-every-10s (cron, every 10 s), progress (fixed rate 30 s, starts child job report), flaky (fails half the time, retried)',
       '',
@@ -281,7 +281,7 @@ main().catch((error) => {
   if (String(error).includes('/auth/login')) {
     console.error('\nThe database already has an admin with another password: set BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD to that admin, or drop the demo database.');
   } else if (!process.env.DATABASE_URL) {
-    console.error(`\nThe demo uses ${DEFAULT_DATABASE_URL} unless DATABASE_URL is set: is MySQL or MariaDB running on 127.0.0.1:3306 with a passwordless root?`);
+    console.error(`\nThe demo uses ${DEFAULT_DATABASE_URL} unless DATABASE_URL is set: is another demo or server already using that file?`);
   }
   void stop(1);
 });

@@ -40,7 +40,7 @@ function demoEnv(databaseUrl: string): NodeJS.ProcessEnv {
 
 describe('npm run demo', () => {
   it('starts the server and the demo executor, seeds jobs that run within seconds, and stops both on Ctrl-C', { timeout: 60_000 }, async () => {
-    db = await createTestDatabase('demo');
+    db = await createTestDatabase('demo', 'sqlite');
     demo = await startChild({ name: 'npm run demo', script: DEMO_SCRIPT, env: demoEnv(db.url), ready: READY_LINE, startTimeoutMs: 40_000 });
     const [, url, serverPid, executorPid] = demo.ready;
     childPids.push(Number(serverPid), Number(executorPid));

@@ -14,6 +14,8 @@ export interface ChildSpec {
   /** The compiled script to run with this node binary. */
   script: string;
   env: NodeJS.ProcessEnv;
+  /** Working directory (default: the test's). */
+  cwd?: string;
   /** The stdout line that says the process is ready; its match is returned. */
   ready: RegExp;
   /** Also append stdout and stderr to this file (handy when debugging a failure). */
@@ -89,7 +91,7 @@ export function assertBuilt(script: string): void {
 /** Starts a child and resolves once it prints its ready line. On failure the child is killed and the error quotes its output. */
 export async function startChild(spec: ChildSpec): Promise<ChildHandle> {
   assertBuilt(spec.script);
-  const child = spawn(process.execPath, [spec.script], { env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [spec.script], { env: spec.env, cwd: spec.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   trackChild(child);
   const output = new OutputLog(spec.logFile);
   const exit = exitOf(child, output);

@@ -10,7 +10,10 @@ export const SERVER_MAIN_PATH = fileURLToPath(new URL('../../dist/main.js', impo
 const LISTENING_LINE = /^BATON_LISTENING port=(\d+)\s*$/;
 
 export interface StartServerOptions {
-  databaseUrl: string;
+  /** Unset: the server's default, the embedded database under `cwd`. */
+  databaseUrl: string | undefined;
+  /** Working directory (default: the test's). */
+  cwd?: string;
   nodeId: string;
   /** Extra environment; overrides the defaults set here. */
   env?: Record<string, string>;
@@ -30,7 +33,7 @@ export interface ServerProcess extends Omit<ChildHandle, 'ready'> {
 
 /** Starts one server node and resolves once it listens. */
 export async function startServerProcess(opts: StartServerOptions): Promise<ServerProcess> {
-  const child = await startChild({ name: `Server node ${opts.nodeId}`, script: SERVER_MAIN_PATH, env: serverEnv(opts), ready: LISTENING_LINE, logFile: opts.logFile, startTimeoutMs: opts.startTimeoutMs });
+  const child = await startChild({ name: `Server node ${opts.nodeId}`, script: SERVER_MAIN_PATH, env: serverEnv(opts), cwd: opts.cwd, ready: LISTENING_LINE, logFile: opts.logFile, startTimeoutMs: opts.startTimeoutMs });
   const port = Number(child.ready[1]);
   const url = `http://127.0.0.1:${port}`;
   const { ready: _ready, ...handle } = child;
@@ -44,5 +47,6 @@ export async function startServerProcess(opts: StartServerOptions): Promise<Serv
 function serverEnv(opts: StartServerOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const spec of Object.values(CONFIG_VARIABLES)) delete env[spec.name];
-  return { ...env, PORT: '0', HOST: '127.0.0.1', BATON_PRINT_PORT: '1', NODE_ID: opts.nodeId, DATABASE_URL: opts.databaseUrl, LOG_LEVEL: 'log', ...testAdminEnv(), ...opts.env };
+  const database = opts.databaseUrl === undefined ? {} : { DATABASE_URL: opts.databaseUrl };
+  return { ...env, PORT: '0', HOST: '127.0.0.1', BATON_PRINT_PORT: '1', NODE_ID: opts.nodeId, ...database, LOG_LEVEL: 'log', ...testAdminEnv(), ...opts.env };
 }
