@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../src/database/database-url.js';
 import { Authenticator } from '../../src/modules/auth/authenticator.js';
 import { AuthJanitor } from '../../src/modules/auth/auth-janitor.js';
 import { SYSTEM_CALLER, UsersService } from '../../src/modules/auth/users.service.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { sql } from '../support/sql.js';
 import { startIdentityServer, type Browser, type IdentityServer } from '../support/identity-server.js';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin passphrase one' };
@@ -19,13 +18,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function query(sql: string, params: unknown[] = []): Promise<any[]> {
-  const conn = await mysql.createConnection(parseDatabaseUrl(server.db.url));
-  try {
-    return (await conn.query(sql, params))[0] as any[];
-  } finally {
-    await conn.end();
-  }
+function query(statement: string, params: unknown[] = []): Promise<any[]> {
+  return sql(server.db.url, statement, params);
 }
 
 /** A fresh client address per test, so per-address limits do not cross tests. */
@@ -233,11 +227,11 @@ describe('throttling', () => {
 
   it('the janitor prunes old login attempts and dead sessions', async () => {
     clock.advance(8 * 86_400_000);
-    const before = (await query('SELECT COUNT(*) AS n FROM login_attempts'))[0].n;
+    const before = Number((await query('SELECT COUNT(*) AS n FROM login_attempts'))[0].n);
     expect(before).toBeGreaterThan(0);
     const result = await server.app.get(AuthJanitor).runOnce();
     expect(result.attempts).toBe(Number(before));
     expect(result.sessions).toBeGreaterThan(0);
-    expect((await query('SELECT COUNT(*) AS n FROM sessions'))[0].n).toBe(0);
+    expect(Number((await query('SELECT COUNT(*) AS n FROM sessions'))[0].n)).toBe(0);
   });
 });

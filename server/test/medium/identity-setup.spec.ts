@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import mysql from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../src/database/database-url.js';
 import { AppConfig, ConfigError } from '../../src/config/app-config.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { sql } from '../support/sql.js';
 import { capturedLogLines, startIdentityServer, type IdentityServer } from '../support/identity-server.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -12,13 +11,8 @@ afterAll(async () => {
   for (const fn of cleanup.reverse()) await fn();
 });
 
-async function query(db: TestDatabase, sql: string, params: unknown[] = []): Promise<any[]> {
-  const conn = await mysql.createConnection(parseDatabaseUrl(db.url));
-  try {
-    return (await conn.query(sql, params))[0] as any[];
-  } finally {
-    await conn.end();
-  }
+function query(db: TestDatabase, statement: string, params: unknown[] = []): Promise<any[]> {
+  return sql(db.url, statement, params);
 }
 
 /** The setup link lines logged for the server at `url`. */
@@ -139,7 +133,7 @@ describe('first start from the environment', () => {
     expect(await query(db, 'SELECT email FROM users')).toHaveLength(1);
     const signedIn = await c.browser().login('root@example.com', PASSWORD);
     expect(signedIn.body.user.role).toBe('admin');
-    expect((await query(db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'auth.setup'"))[0].n).toBe(1);
+    expect(Number((await query(db, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'auth.setup'"))[0].n)).toBe(1);
   });
 
   it('refuses a weak or half-set bootstrap admin at config time', () => {

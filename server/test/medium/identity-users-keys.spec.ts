@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import mysql from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../src/database/database-url.js';
 import { ApiKeysService } from '../../src/modules/auth/api-keys.service.js';
 import { Authenticator } from '../../src/modules/auth/authenticator.js';
 import { FakeClock } from '../support/fake-clock.js';
+import { sql } from '../support/sql.js';
 import { bearer, capturedLogLines, startIdentityServer, type Browser, type IdentityServer } from '../support/identity-server.js';
 
 const ADMIN = { email: 'admin@example.com', password: 'admin passphrase one' };
@@ -23,13 +22,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function query(sql: string, params: unknown[] = []): Promise<any[]> {
-  const conn = await mysql.createConnection(parseDatabaseUrl(server.db.url));
-  try {
-    return (await conn.query(sql, params))[0] as any[];
-  } finally {
-    await conn.end();
-  }
+function query(statement: string, params: unknown[] = []): Promise<any[]> {
+  return sql(server.db.url, statement, params);
 }
 
 async function login(user: { email: string; password: string }): Promise<Browser> {

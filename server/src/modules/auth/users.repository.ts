@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import { AppConfig } from '../../config/app-config.js';
-import { parseDatabaseUrl } from '../../database/database-url.js';
 import { inTransactionWithNamedLock } from '../../database/named-lock.js';
 import { isDuplicateKey } from '../../database/sql-errors.js';
 import { UserAppGrantEntity } from './user-app-grant.entity.js';
@@ -26,16 +24,14 @@ export class UsersRepository {
   /**
    * Serializes changes that must see every user at once: creating the first admin, and
    * demoting, disabling or deleting an admin (never the last one). A MySQL named lock is
-   * server-wide, so its name carries the database's.
+   * server-wide, so its name carries the database's (SQLite ignores the name: its write
+   * transactions run one at a time).
    */
   private readonly usersLock: string;
 
-  constructor(
-    private readonly dataSource: DataSource,
-    config: AppConfig,
-  ) {
+  constructor(private readonly dataSource: DataSource) {
     this.users = dataSource.getRepository(UserEntity);
-    const db = parseDatabaseUrl(config.databaseUrl).database;
+    const db = String(dataSource.options.database ?? '');
     this.usersLock = `baton_users:${createHash('sha256').update(db).digest('hex').slice(0, 40)}`;
   }
 
@@ -114,14 +110,14 @@ export class UsersRepository {
 
   /**
    * Counts a failed sign-in; the failure that reaches `maxFailures` locks the account until
-   * `lockUntil` and starts the count again. (MySQL evaluates SET left to right: locked_until
-   * must read the old count.)
+   * `lockUntil` and starts the count again. (MySQL evaluates SET left to right, SQLite from the
+   * old row: with locked_until first, both read the old count.)
    */
   async registerFailedLogin(id: string, maxFailures: number, lockUntil: Date): Promise<void> {
     await this.dataSource.query(
       `UPDATE users
-          SET locked_until = IF(failed_login_count + 1 >= ?, ?, locked_until),
-              failed_login_count = IF(failed_login_count + 1 >= ?, 0, failed_login_count + 1)
+          SET locked_until = CASE WHEN failed_login_count + 1 >= ? THEN ? ELSE locked_until END,
+              failed_login_count = CASE WHEN failed_login_count + 1 >= ? THEN 0 ELSE failed_login_count + 1 END
         WHERE id = ?`,
       [maxFailures, lockUntil, maxFailures, id],
     );
