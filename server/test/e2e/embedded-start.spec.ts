@@ -63,4 +63,16 @@ describe('starting with no DATABASE_URL', () => {
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(accepted.body.id);
   });
+
+  it('lets only one of two processes on the same file lead, and the other take over when it dies', async () => {
+    const leader = nodes[1]!;
+    const follower = await start('embedded-3');
+    const leaderOf = async (node: ServerProcess) => (await node.api.get('/cluster')).body.leader?.nodeId;
+    expect(await leaderOf(follower)).toBe('embedded-2');
+    await leader.kill('SIGKILL');
+    const took = await waitFor(async () => ((await leaderOf(follower)) === 'embedded-3' ? true : null), { timeoutMs: 15_000, message: 'embedded-3 to take over' });
+    expect(took).toBe(true);
+    const run = await follower.api.get('/runs?job=billing:close-order');
+    expect(run.body.items).toHaveLength(1);
+  });
 });
