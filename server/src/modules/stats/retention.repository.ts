@@ -115,13 +115,15 @@ export class RetentionRepository {
    *    retry is still running would break what that chain's end relies on: the manual-retry lock
    *    on the root row, and the shard group the child starter reads. The check runs after the
    *    locks, so its snapshot sees every attempt committed before them; an operator retry (which
-   *    locks the root first) that comes later waits for this transaction;
+   *    locks the root first) that comes later waits for this transaction. On SQLite there are no
+   *    row locks and none are needed: the transaction holds the write lock from its start (BEGIN
+   *    IMMEDIATE) and runs alone, so nothing can open a chain between the check and the deletes;
    * 3. deletes their log chunks (uq_run_log_chunks_seq, by run_id) and then the runs (PRIMARY).
    */
   deleteRuns(term: FenceToken, ids: readonly string[]): Promise<DeletedRuns> {
     if (ids.length === 0) return Promise.resolve({ runs: 0, logChunks: 0 });
     return this.fenced(term, async (m) => {
-      const locked: Row[] = await m.query(`SELECT id FROM runs WHERE id IN (${marks(ids)}) AND status IN (${FINAL_LIST}) FOR UPDATE`, [...ids]);
+      const locked: Row[] = await m.query(`SELECT id FROM runs WHERE id IN (${marks(ids)}) AND status IN (${FINAL_LIST})${this.info.sql.forUpdate()}`, [...ids]);
       const lockedIds = locked.map((r) => String(r.id));
       if (lockedIds.length === 0) return { runs: 0, logChunks: 0 };
       const open: Row[] = await m.query(
@@ -160,11 +162,18 @@ export class RetentionRepository {
     return new Set(rows.map((r) => String(r.id)));
   }
 
-  /** Deletes these chunks if their run is (still) gone; fenced. */
+  /**
+   * Deletes these chunks if their run is (still) gone; fenced. MySQL: a multi-table DELETE with
+   * an anti-join; SQLite has no multi-table DELETE, so NOT EXISTS (same PRIMARY lookups).
+   */
   deleteOrphanLogChunks(term: FenceToken, chunkIds: readonly string[]): Promise<number> {
     if (chunkIds.length === 0) return Promise.resolve(0);
     return this.fenced(term, async (m) => {
-      const r = await m.query(`DELETE c FROM run_log_chunks c LEFT JOIN runs r ON r.id = c.run_id WHERE c.id IN (${marks(chunkIds)}) AND r.id IS NULL`, [...chunkIds]);
+      const statement =
+        this.info.engine === 'sqlite'
+          ? `DELETE FROM run_log_chunks WHERE id IN (${marks(chunkIds)}) AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = run_log_chunks.run_id)`
+          : `DELETE c FROM run_log_chunks c LEFT JOIN runs r ON r.id = c.run_id WHERE c.id IN (${marks(chunkIds)}) AND r.id IS NULL`;
+      const r = await m.query(statement, [...chunkIds]);
       return Number(r.affectedRows);
     });
   }
@@ -175,7 +184,7 @@ export class RetentionRepository {
    */
   deleteAlertsBefore(term: FenceToken, cutoff: Date, limit: number): Promise<number> {
     return this.fenced(term, async (m) => {
-      const r = await m.query("DELETE FROM alerts WHERE created_at < ? AND status <> 'PENDING' ORDER BY created_at LIMIT ?", [cutoff, limit]);
+      const r = await m.query(this.oldestFirst('alerts', 'id', "created_at < ? AND status <> 'PENDING'", 'created_at'), [cutoff, limit]);
       return Number(r.affectedRows);
     });
   }
@@ -183,9 +192,20 @@ export class RetentionRepository {
   /** Deletes up to `limit` of the oldest rollup rows with bucket_start before `cutoff`: idx_run_stats_hourly_bucket. */
   deleteRollupsBefore(term: FenceToken, cutoff: Date, limit: number): Promise<number> {
     return this.fenced(term, async (m) => {
-      const r = await m.query('DELETE FROM run_stats_hourly WHERE bucket_start < ? ORDER BY bucket_start LIMIT ?', [cutoff, limit]);
+      const r = await m.query(this.oldestFirst('run_stats_hourly', 'rowid', 'bucket_start < ?', 'bucket_start'), [cutoff, limit]);
       return Number(r.affectedRows);
     });
+  }
+
+  /**
+   * `DELETE` of at most `?` (the last parameter) rows of `table` matching `where`, oldest by
+   * `order` first. MySQL: `DELETE … ORDER BY … LIMIT`. SQLite takes that only when built with
+   * SQLITE_ENABLE_UPDATE_DELETE_LIMIT, so it deletes by key from the same ordered, limited
+   * SELECT (`key` is the table's primary key, or rowid), which reads the same index range.
+   */
+  private oldestFirst(table: string, key: string, where: string, order: string): string {
+    if (this.info.engine === 'sqlite') return `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} ORDER BY ${order} LIMIT ?)`;
+    return `DELETE FROM ${table} WHERE ${where} ORDER BY ${order} LIMIT ?`;
   }
 
   /** A short leader write: the fence first, lock waits bounded, a deadlock retried (LeaseLostError is not). */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { dialectOf, engineOf } from '../../database/sql-dialect.js';
 import { type RollupDelta, type RollupSums, type StatsRange } from './stats-buckets.js';
 
 const COLUMNS = ['succeeded', 'failed', 'timed_out', 'cancelled', 'lost', 'skipped', 'duration_ms_sum', 'duration_ms_max', 'duration_count'] as const;
@@ -9,20 +10,23 @@ function deltaValues(d: RollupDelta): number[] {
 }
 
 /**
- * Adds `d` to the rollup row (job, hour): ONE statement, `INSERT … ON DUPLICATE KEY UPDATE
- * col = col + ?`, so concurrent ends of the same job and hour on different nodes never lose an
- * increment (each takes the row lock in turn) and no read-modify-write is needed. Plain
- * parameters rather than VALUES(col), which MySQL 8.0.20+ deprecates and whose replacement
- * (`AS new`) MariaDB lacks.
+ * Adds `d` to the rollup row (job, hour): ONE upsert statement whose update is `col = col + ?`,
+ * so concurrent ends of the same job and hour never lose an increment (on MySQL each takes the
+ * row lock in turn; on SQLite writes run one at a time) and no read-modify-write is needed.
+ * Plain parameters rather than the inserted values (VALUES(col) / excluded.col), whose MySQL
+ * spelling 8.0.20+ deprecates and whose replacement (`AS new`) MariaDB lacks.
  */
 async function incrementRollup(m: EntityManager, jobId: string, appId: string, bucketStart: Date, d: RollupDelta): Promise<void> {
+  const sql = dialectOf(m);
   const v = deltaValues(d);
   await m.query(
     `INSERT INTO run_stats_hourly (job_id, bucket_start, app_id, ${COLUMNS.join(', ')})
      VALUES (?, ?, ?, ${COLUMNS.map(() => '?').join(', ')})
-     ON DUPLICATE KEY UPDATE
-       succeeded = succeeded + ?, failed = failed + ?, timed_out = timed_out + ?, cancelled = cancelled + ?, lost = lost + ?, skipped = skipped + ?,
-       duration_ms_sum = duration_ms_sum + ?, duration_ms_max = GREATEST(duration_ms_max, ?), duration_count = duration_count + ?`,
+     ${sql.onConflictUpdate(
+       ['job_id', 'bucket_start'],
+       `succeeded = succeeded + ?, failed = failed + ?, timed_out = timed_out + ?, cancelled = cancelled + ?, lost = lost + ?, skipped = skipped + ?,
+       duration_ms_sum = duration_ms_sum + ?, duration_ms_max = ${sql.greatest('duration_ms_max', '?')}, duration_count = duration_count + ?`,
+     )}`,
     [jobId, bucketStart, appId, ...v, ...v],
   );
 }
@@ -71,10 +75,13 @@ export class RunStatsRepository {
     }
     where.push('bucket_start >= ? AND bucket_start < ?');
     params.push(range.from, range.to);
-    // bucket_start is written in UTC (the connection's time zone is 'Z'), so its date is the UTC day.
-    const at = range.bucket === 'day' ? "DATE_FORMAT(bucket_start, '%Y-%m-%d')" : 'bucket_start';
+    // bucket_start is written in UTC (MySQL's connection time zone is 'Z'; SQLite holds UTC text),
+    // so its date is the UTC day. An hour comes back under its column's name, so both engines
+    // return it as a Date; a day comes back as 'YYYY-MM-DD' text.
+    const day = engineOf(this.dataSource) === 'sqlite' ? 'substr(bucket_start, 1, 10)' : "DATE_FORMAT(bucket_start, '%Y-%m-%d')";
+    const at = range.bucket === 'day' ? day : 'bucket_start';
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT ${at} AS at,
+      `SELECT ${at} AS ${range.bucket === 'day' ? 'bucket_day' : 'bucket_start'},
               SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(timed_out) AS timed_out, SUM(cancelled) AS cancelled,
               SUM(lost) AS lost, SUM(skipped) AS skipped,
               SUM(duration_ms_sum) AS duration_ms_sum, MAX(duration_ms_max) AS duration_ms_max, SUM(duration_count) AS duration_count
@@ -85,7 +92,7 @@ export class RunStatsRepository {
       params,
     );
     return rows.map((r) => ({
-      at: range.bucket === 'day' ? new Date(`${String(r.at)}T00:00:00.000Z`) : (r.at as Date),
+      at: range.bucket === 'day' ? new Date(`${String(r.bucket_day)}T00:00:00.000Z`) : (r.bucket_start as Date),
       succeeded: Number(r.succeeded),
       failed: Number(r.failed),
       timedOut: Number(r.timed_out),
