@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { dialectOf } from '../../database/sql-dialect.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import { RunEntity } from '../runs/run.entity.js';
 import { assertLeaseHeld, type FenceToken } from '../scheduler/lease-fence.js';
@@ -102,7 +103,7 @@ export class DispatchRepository {
   async ack(runIds: string[], executorId: string, leaseUntil: Date, now: Date): Promise<void> {
     if (runIds.length === 0) return;
     await this.dataSource.query(
-      `UPDATE runs SET acked_at = COALESCE(acked_at, ?), lease_until = GREATEST(COALESCE(lease_until, ?), ?) WHERE id IN (${ids(runIds)}) AND executor_id = ? AND status IN ('DISPATCHED', 'RUNNING')`,
+      `UPDATE runs SET acked_at = COALESCE(acked_at, ?), lease_until = ${dialectOf(this.dataSource).greatest('COALESCE(lease_until, ?)', '?')} WHERE id IN (${ids(runIds)}) AND executor_id = ? AND status IN ('DISPATCHED', 'RUNNING')`,
       [now, leaseUntil, leaseUntil, ...runIds, executorId],
     );
   }

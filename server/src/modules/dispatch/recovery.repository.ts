@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { dialectOf } from '../../database/sql-dialect.js';
 import { RunEntity } from '../runs/run.entity.js';
 import { fromList } from '../runs/run-status.js';
 import { assertLeaseHeld, type FenceToken } from '../scheduler/lease-fence.js';
@@ -43,7 +44,7 @@ export class RecoveryRepository {
       .innerJoin('jobs', 'j', 'j.id = r.job_id')
       .addSelect('j.timeout_ms', 'timeout_ms')
       .where("r.status = 'RUNNING' AND j.timeout_ms > 0")
-      .andWhere('r.started_at < DATE_SUB(:now, INTERVAL j.timeout_ms * 1000 MICROSECOND)', { now })
+      .andWhere(`${dialectOf(this.dataSource).plusMs('r.started_at', 'j.timeout_ms')} < :now`, { now })
       .limit(limit)
       .getRawAndEntities();
     return rows.entities.map((run, i) => ({ run, timeoutMs: Number(rows.raw[i].timeout_ms) }));

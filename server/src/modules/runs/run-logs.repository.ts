@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LogLine, RunLogChunkDto } from '@baton/protocol';
+import { dialectOf } from '../../database/sql-dialect.js';
 
 export type AppendOutcome = 'stored' | 'duplicate' | 'truncated' | 'dropped' | 'no-run';
 
@@ -17,8 +18,9 @@ export class RunLogsRepository {
    * plus a marker line, so a reader sees where the log was cut.
    */
   append(runId: string, seq: number, lines: LogLine[], maxBytes: number, now: Date): Promise<AppendOutcome> {
+    const sql = dialectOf(this.dataSource);
     return this.dataSource.transaction(async (m) => {
-      const rows = await m.query('SELECT log_bytes FROM runs WHERE id = ? FOR UPDATE', [runId]);
+      const rows = await m.query(`SELECT log_bytes FROM runs WHERE id = ?${sql.forUpdate()}`, [runId]);
       if (rows.length === 0) return 'no-run';
       const used = Number(rows[0].log_bytes);
       const dup = await m.query('SELECT 1 FROM run_log_chunks WHERE run_id = ? AND seq = ?', [runId, seq]);
@@ -28,7 +30,7 @@ export class RunLogsRepository {
       const content = JSON.stringify(kept);
       const bytes = cut ? maxBytes - used : Buffer.byteLength(content, 'utf8');
       await m.query('INSERT INTO run_log_chunks (run_id, seq, content, line_count, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)', [runId, seq, content, kept.length, bytes, now]);
-      await m.query('UPDATE runs SET log_bytes = log_bytes + ?, log_seq = GREATEST(log_seq, ?) WHERE id = ?', [bytes, seq, runId]);
+      await m.query(`UPDATE runs SET log_bytes = log_bytes + ?, log_seq = ${sql.greatest('log_seq', '?')} WHERE id = ?`, [bytes, seq, runId]);
       return cut ? 'truncated' : 'stored';
     });
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
 import type { FinalRunStatus, RunStatus, TriggerType } from '@baton/protocol';
 import { whereAppIn } from '../../database/app-scope-sql.js';
+import { dialectOf } from '../../database/sql-dialect.js';
 import { fromList } from './run-status.js';
 import { RunEntity } from './run.entity.js';
 
@@ -84,7 +85,7 @@ export class RunsRepository {
   async finish(runId: string, attempt: number, f: Finish, now: Date): Promise<boolean> {
     const r = await this.dataSource.query(
       `UPDATE runs SET status = ?, finished_at = ?, started_at = COALESCE(started_at, ?), result = ?, error_message = ?, error_stack = ?, retryable = ?,
-              status_reason = COALESCE(?, status_reason), progress = IF(? = 'SUCCEEDED', 100, progress), lease_until = NULL, updated_at = ?
+              status_reason = COALESCE(?, status_reason), progress = CASE WHEN ? = 'SUCCEEDED' THEN 100 ELSE progress END, lease_until = NULL, updated_at = ?
         WHERE id = ? AND attempt = ? AND status IN (${fromList(f.status)})`,
       [f.status, f.finishedAt, f.startedAt ?? null, f.result ?? null, f.errorMessage ?? null, f.errorStack ?? null, f.retryable === false ? 0 : 1, f.reason ?? null, f.status, now, runId, attempt],
     );
@@ -99,7 +100,7 @@ export class RunsRepository {
   async extendLeases(executorId: string, runIds: string[], leaseUntil: Date): Promise<number> {
     if (runIds.length === 0) return 0;
     const r = await this.dataSource.query(
-      `UPDATE runs SET lease_until = GREATEST(COALESCE(lease_until, ?), ?) WHERE id IN (${runIds.map(() => '?').join(',')}) AND executor_id = ? AND status IN (${ACTIVE})`,
+      `UPDATE runs SET lease_until = ${dialectOf(this.dataSource).greatest('COALESCE(lease_until, ?)', '?')} WHERE id IN (${runIds.map(() => '?').join(',')}) AND executor_id = ? AND status IN (${ACTIVE})`,
       [leaseUntil, leaseUntil, ...runIds, executorId],
     );
     return r.affectedRows;
