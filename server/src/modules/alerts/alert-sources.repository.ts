@@ -32,8 +32,9 @@ export class AlertSourcesRepository {
    * gives the range; the reason filter runs on those rows only.
    */
   async waitingForExecutor(dueBefore: Date): Promise<ExecutorWait[]> {
-    const rows: Array<{ app_id: string; app: string | null; waiting: number | string; oldest: string; since: Date }> = await this.dataSource.query(
-      `SELECT r.app_id, a.name AS app, COUNT(*) AS waiting, MIN(r.id) AS oldest, MIN(r.scheduled_at) AS since
+    // The oldest time keeps its column's name, so SQLite reads it back as a time too.
+    const rows: Array<{ app_id: string; app: string | null; waiting: number | string; oldest: string; scheduled_at: Date }> = await this.dataSource.query(
+      `SELECT r.app_id, a.name AS app, COUNT(*) AS waiting, MIN(r.id) AS oldest, MIN(r.scheduled_at) AS scheduled_at
          FROM runs r LEFT JOIN apps a ON a.id = r.app_id
         WHERE r.status = 'SCHEDULED' AND r.scheduled_at <= ? AND r.status_reason LIKE 'waiting: no executor%'
         GROUP BY r.app_id, a.name`,
@@ -51,7 +52,7 @@ export class AlertSourcesRepository {
       app: r.app ?? String(r.app_id),
       waitingRuns: Number(r.waiting),
       oldestRunId: String(r.oldest),
-      since: r.since,
+      since: r.scheduled_at,
       reason: reasonOf.get(String(r.oldest)) ?? null,
     }));
   }

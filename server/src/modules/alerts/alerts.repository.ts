@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { whereAppIn } from '../../database/app-scope-sql.js';
 import type { AlertKind, AlertStatus } from '@baton/protocol';
+import { dialectOf, engineOf } from '../../database/sql-dialect.js';
 import { isDuplicateKey } from '../../database/sql-errors.js';
 import { assertLeaseHeld, type FenceToken } from '../scheduler/lease-fence.js';
 import { isSuppressed } from './alert-policy.js';
@@ -41,11 +42,13 @@ export class AlertsRepository {
    * For a job's alert the route row (job, channel) is locked FOR UPDATE first, so concurrent
    * decisions for the same job and channel (two dead runs ending on two nodes) are taken one
    * after the other and the second sees the first. The reads after that lock are plain reads
-   * whose snapshot starts after it was granted.
+   * whose snapshot starts after it was granted. (SQLite needs no lock: its transactions run one
+   * at a time.)
    */
   record(alert: NewAlert, suppressWindowMs: number, now: Date): Promise<RecordOutcome> {
     return this.dataSource.transaction(async (m) => {
-      if (alert.jobId) await m.query('SELECT 1 FROM job_alert_channels WHERE job_id = ? AND channel_id = ? FOR UPDATE', [alert.jobId, alert.channelId]);
+      const forUpdate = dialectOf(m).forUpdate();
+      if (alert.jobId && forUpdate) await m.query(`SELECT 1 FROM job_alert_channels WHERE job_id = ? AND channel_id = ?${forUpdate}`, [alert.jobId, alert.channelId]);
       const dup = await m.query('SELECT id FROM alerts WHERE channel_id = ? AND dedupe_key = ?', [alert.channelId, alert.dedupeKey]);
       if (dup.length > 0) return 'DUPLICATE';
       const suppressed = suppressWindowMs > 0 && isSuppressed(await this.lastOutAt(m, alert, new Date(now.getTime() - suppressWindowMs)), suppressWindowMs, now);
@@ -89,10 +92,10 @@ export class AlertsRepository {
     if (any.length === 0) return [];
     return this.dataSource.transaction(async (m) => {
       await assertLeaseHeld(m, fence);
-      const due = await m
-        .getRepository(AlertEntity)
-        .createQueryBuilder('a')
-        .setLock('pessimistic_write')
+      const q = m.getRepository(AlertEntity).createQueryBuilder('a');
+      // TypeORM refuses locks on SQLite, where this transaction runs alone anyway.
+      if (engineOf(m) === 'mysql') q.setLock('pessimistic_write');
+      const due = await q
         .where("a.status = 'PENDING' AND a.next_attempt_at <= :now", { now })
         .orderBy('a.nextAttemptAt', 'ASC')
         .limit(limit)

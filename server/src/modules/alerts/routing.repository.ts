@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { dialectOf } from '../../database/sql-dialect.js';
 
 export interface RouteRow {
   channelId: string;
@@ -45,14 +46,16 @@ export class RoutingRepository {
    * Replaces a job's routes in one transaction. The job row and every channel row are read in
    * share mode first: deleting either takes its row's exclusive lock, so a route cannot be
    * written for a job or channel being deleted. Returns the channel ids that no longer exist
-   * (then nothing is written), or null when the job itself is gone.
+   * (then nothing is written), or null when the job itself is gone. (SQLite: no share locks, its
+   * transactions run one at a time.)
    */
   async replaceRoutes(jobId: string, channelIds: string[], events: string, suppressWindowMs: number, now: Date): Promise<{ missingChannels: string[] } | null> {
     return this.dataSource.transaction(async (m) => {
-      const job = await m.query('SELECT id FROM jobs WHERE id = ? LOCK IN SHARE MODE', [jobId]);
+      const forShare = dialectOf(m).forShare();
+      const job = await m.query(`SELECT id FROM jobs WHERE id = ?${forShare}`, [jobId]);
       if (job.length === 0) return null;
       if (channelIds.length > 0) {
-        const found: Array<{ id: string }> = await m.query(`SELECT id FROM alert_channels WHERE id IN (${marks(channelIds)}) LOCK IN SHARE MODE`, channelIds);
+        const found: Array<{ id: string }> = await m.query(`SELECT id FROM alert_channels WHERE id IN (${marks(channelIds)})${forShare}`, channelIds);
         const present = new Set(found.map((r) => String(r.id)));
         const missing = channelIds.filter((id) => !present.has(id));
         if (missing.length > 0) return { missingChannels: missing };
@@ -71,12 +74,14 @@ export class RoutingRepository {
   /**
    * The enabled channels that any job of the app routes `kind` to, each with the widest
    * suppression window among those routes (idx_jobs_app, then PRIMARY of the routes).
+   * `events` is a comma-separated list; INSTR on the comma-framed list (both engines have it)
+   * stands in for MySQL's FIND_IN_SET.
    */
   async routesOfApp(appId: string, kind: string): Promise<AppRoute[]> {
     const rows: Array<{ channel_id: string; window_ms: number | string }> = await this.dataSource.query(
       `SELECT r.channel_id, MAX(r.suppress_window_ms) AS window_ms
          FROM jobs j JOIN job_alert_channels r ON r.job_id = j.id JOIN alert_channels c ON c.id = r.channel_id
-        WHERE j.app_id = ? AND c.enabled = 1 AND FIND_IN_SET(?, r.events) > 0
+        WHERE j.app_id = ? AND c.enabled = 1 AND INSTR(concat(',', r.events, ','), concat(',', ?, ',')) > 0
         GROUP BY r.channel_id`,
       [appId, kind],
     );
