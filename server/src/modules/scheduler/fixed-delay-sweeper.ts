@@ -31,15 +31,16 @@ export class FixedDelaySweeper extends PeriodicDuty {
 
   async runOnce(): Promise<number> {
     // next_fire_at IS NULL goes through idx_jobs_due; the NOT EXISTS through idx_runs_job_status.
-    const stuck: Array<{ id: string; last_end: Date | null }> = await this.dataSource.query(
-      `SELECT j.id, (SELECT MAX(r.finished_at) FROM runs r WHERE r.job_id = j.id) AS last_end
+    // The last end keeps the name finished_at, so SQLite's raw results hand it back as a Date too.
+    const stuck: Array<{ id: string; finished_at: Date | null }> = await this.dataSource.query(
+      `SELECT j.id, (SELECT MAX(r.finished_at) FROM runs r WHERE r.job_id = j.id) AS finished_at
          FROM jobs j
         WHERE j.next_fire_at IS NULL AND j.enabled = 1 AND j.schedule_type = 'FIXED_DELAY'
           AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.job_id = j.id AND r.status IN ('SCHEDULED', 'DISPATCHED', 'RUNNING'))
         LIMIT 1000`,
     );
     let planned = 0;
-    for (const job of stuck) if (await this.planner.runEnded(String(job.id), job.last_end ?? this.clock.now())) planned++;
+    for (const job of stuck) if (await this.planner.runEnded(String(job.id), job.finished_at ?? this.clock.now())) planned++;
     if (planned > 0) this.logger.warn(`Re-planned ${planned} FIXED_DELAY job(s) whose next fire had not been planned`);
     return planned;
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { DatabaseInfo, withBoundedLeaseLocks } from '../../database/database-info.js';
+import { dialectOf } from '../../database/sql-dialect.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import { RunEntity } from '../runs/run.entity.js';
 import type { FirePlan } from './fire-planner.js';
@@ -96,7 +97,12 @@ async function insertedSkips(m: EntityManager, applied: JobFirePlan[], now: Date
   const q = m.getRepository(RunEntity).createQueryBuilder('r').where("r.status = 'SKIPPED' AND r.shard_index = 0 AND r.created_at = :now", { now });
   q.andWhere(
     new Brackets((w) => {
-      byJob.forEach((j, i) => w.orWhere(`(r.job_id = :job${i} AND r.fire_time IN (:...times${i}))`, { [`job${i}`]: j.jobId, [`times${i}`]: j.times }));
+      byJob.forEach((j, i) => {
+        // One named parameter per time: TypeORM's SQLite driver converts a lone Date, not the Dates of a list.
+        const times = Object.fromEntries(j.times.map((t, k) => [`time${i}_${k}`, t]));
+        const list = Object.keys(times).map((name) => `:${name}`).join(', ');
+        w.orWhere(`(r.job_id = :job${i} AND r.fire_time IN (${list}))`, { [`job${i}`]: j.jobId, ...times });
+      });
     }),
   );
   return q.getMany();
@@ -109,7 +115,8 @@ async function advanceJob(m: EntityManager, { job, plan }: JobFirePlan, now: Dat
   const result = await m.query(
     `UPDATE jobs
         SET next_fire_at = ?, last_fire_at = COALESCE(?, last_fire_at),
-            enabled = IF(?, 0, enabled), version = version + IF(?, 1, 0), updated_at = IF(?, ?, updated_at)
+            enabled = CASE WHEN ? THEN 0 ELSE enabled END, version = version + CASE WHEN ? THEN 1 ELSE 0 END,
+            updated_at = CASE WHEN ? THEN ? ELSE updated_at END
       WHERE id = ? AND version = ? AND next_fire_at = ? AND enabled = 1`,
     [plan.nextFireAt, lastRun, plan.disable, plan.disable, plan.disable, now, job.id, job.version, job.nextFireAt],
   );
@@ -136,5 +143,7 @@ function runRows({ job, plan }: JobFirePlan, epoch: string, now: Date): unknown[
 async function insertRuns(m: EntityManager, rows: unknown[][]): Promise<void> {
   if (rows.length === 0) return;
   const tuple = `(${RUN_COLUMNS.map(() => '?').join(', ')})`;
-  await m.query(`INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES ${rows.map(() => tuple).join(', ')} ON DUPLICATE KEY UPDATE id = id`, rows.flat());
+  // A no-op update rather than an ignoring insert: only a collision on uq_runs_fire is skipped, other errors still fail.
+  const onFireTaken = dialectOf(m).onConflictUpdate(['job_id', 'fire_time', 'shard_index'], 'id = id');
+  await m.query(`INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES ${rows.map(() => tuple).join(', ')} ${onFireTaken}`, rows.flat());
 }
