@@ -61,7 +61,7 @@ export class AppsRepository {
   async rotateToken(id: string, token: { hash: string; prefix: string }, previousExpiresAt: Date | null, now: Date): Promise<boolean> {
     const result = await this.dataSource.query(
       `UPDATE apps
-          SET previous_token_hash = IF(? IS NULL, NULL, token_hash),
+          SET previous_token_hash = CASE WHEN ? IS NULL THEN NULL ELSE token_hash END,
               previous_token_expires_at = ?,
               token_hash = ?, token_prefix = ?, token_rotated_at = ?,
               updated_at = ?, version = version + 1
@@ -73,7 +73,8 @@ export class AppsRepository {
 
   /**
    * Deletes the app only while it has no jobs, in one statement: it locks the app row, and job
-   * creation reads that row in share mode, so a job cannot slip in between check and delete.
+   * creation reads that row in share mode, so a job cannot slip in between check and delete (on
+   * SQLite, statements and transactions run one at a time).
    */
   async deleteIfNoJobs(id: string): Promise<'deleted' | 'has-jobs' | 'missing'> {
     const result = await this.dataSource.query(

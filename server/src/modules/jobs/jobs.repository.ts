@@ -3,6 +3,7 @@ import { Brackets, DataSource, type EntityManager, type Repository } from 'typeo
 import type { ChildTriggerCondition, ScheduleType } from '@baton/protocol';
 import { whereAppIn } from '../../database/app-scope-sql.js';
 import { inTransactionWithNamedLock } from '../../database/named-lock.js';
+import { dialectOf } from '../../database/sql-dialect.js';
 import { isDuplicateKey } from '../../database/sql-errors.js';
 import { findCycle } from './dependency-graph.js';
 import { JobDependencyEntity } from './job-dependency.entity.js';
@@ -26,6 +27,9 @@ export interface JobFilter {
 export type InsertOutcome = { kind: 'inserted'; id: string } | { kind: 'app-missing' } | { kind: 'name-taken' };
 export type UpdateOutcome = { kind: 'updated' } | { kind: 'stale' } | { kind: 'name-taken' } | { kind: 'cycle'; path: string[] };
 export type DeleteOutcome = { kind: 'deleted' } | { kind: 'missing' } | { kind: 'has-parents'; parentIds: string[] };
+
+/** `LIKE :like` with `!` escaping `%`, `_` and itself: the same on both engines, whatever the SQL mode. */
+const LIKE = "LIKE :like ESCAPE '!'";
 
 /** Job-graph changes serialize on this lock, so two concurrent edits cannot build a cycle together. */
 const GRAPH_LOCK = 'baton_job_graph';
@@ -53,7 +57,11 @@ export class JobsRepository {
     return this.jobs.createQueryBuilder('j').where('j.id IN (:...ids)', { ids }).getMany();
   }
 
-  /** Keyset page in id order. Text search scans (LIKE '%…%'); the other filters use indexes. */
+  /**
+   * Keyset page in id order. Text search scans (LIKE '%…%'); the other filters use indexes. The
+   * escape character is named, since SQLite has no default one; matching name and handler is
+   * case-sensitive on MySQL (binary collation) and ASCII-case-insensitive on SQLite (its LIKE).
+   */
   list(filter: JobFilter, afterId: string | undefined, limit: number): Promise<JobEntity[]> {
     const q = this.jobs.createQueryBuilder('j').orderBy('j.id', 'ASC').limit(limit);
     if (filter.appId) q.andWhere('j.app_id = :appId', { appId: filter.appId });
@@ -61,10 +69,10 @@ export class JobsRepository {
     if (filter.enabled !== undefined) q.andWhere('j.enabled = :enabled', { enabled: filter.enabled ? 1 : 0 });
     if (filter.scheduleType) q.andWhere('j.schedule_type = :scheduleType', { scheduleType: filter.scheduleType });
     if (filter.text) {
-      const like = `%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = `%${filter.text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
       q.andWhere(
         new Brackets((w) => {
-          w.where('j.name LIKE :like', { like }).orWhere('j.handler LIKE :like').orWhere('j.description LIKE :like').orWhere('j.owner LIKE :like');
+          w.where(`j.name ${LIKE}`, { like }).orWhere(`j.handler ${LIKE}`).orWhere(`j.description ${LIKE}`).orWhere(`j.owner ${LIKE}`);
         }),
       );
     }
@@ -84,12 +92,13 @@ export class JobsRepository {
 
   /**
    * Inserts a job and its child edges. The app row is read in share mode, so the app cannot be
-   * deleted between this check and the insert (app deletion takes the row's exclusive lock).
+   * deleted between this check and the insert (app deletion takes the row's exclusive lock; on
+   * SQLite, write transactions simply run one at a time).
    */
   async insert(job: NewJob, children: ChildEdge[]): Promise<InsertOutcome> {
     try {
       return await this.dataSource.transaction(async (m) => {
-        const app = await m.query('SELECT id FROM apps WHERE id = ? LOCK IN SHARE MODE', [job.appId]);
+        const app = await m.query(`SELECT id FROM apps WHERE id = ?${dialectOf(m).forShare()}`, [job.appId]);
         if (app.length === 0) return { kind: 'app-missing' } as const;
         const result = await m.getRepository(JobEntity).insert({ ...job, version: 1 });
         const id = String(result.identifiers[0]!.id);
