@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { withTimeout } from '../../common/periodic-task.js';
 import { AppConfig } from '../../config/app-config.js';
+import { DatabaseInfo } from '../../database/database-info.js';
 import { SchemaMigrationEntity } from '../../database/schema-migration.entity.js';
-import { readMigrations } from '../../database/sql-files.js';
+import { readMigrations, sqliteSqlDir } from '../../database/sql-files.js';
 import { SchedulerNodeEntity } from '../scheduler/scheduler-node.entity.js';
 import { NodeHeartbeat } from '../scheduler/node-heartbeat.js';
 
@@ -18,8 +19,8 @@ const CHECK_TIMEOUT_MS = 2_000;
  * What /readyz checks, each on its own so a failure names exactly what is wrong:
  * - database: it answers a statement;
  * - schema: the database is at this server's schema, i.e. the highest version recorded in
- *   schema_migrations equals the highest file in sql/migrations/ (none applied when there are
- *   none, but the table must exist). Behind means migrations are pending (MIGRATE_ON_START=false
+ *   schema_migrations equals the highest file in sql/migrations/ (sql/sqlite/migrations/ on
+ *   SQLite; none applied when there are none, but the table must exist). Behind means migrations are pending (MIGRATE_ON_START=false
  *   and nobody applied them); ahead means this server is older than the schema (a rolling upgrade
  *   migrated it), and it should not take traffic either;
  * - node: this node wrote its scheduler_nodes row (its heartbeat ran once it knew its address)
@@ -34,8 +35,9 @@ export class ReadinessService {
     private readonly dataSource: DataSource,
     private readonly heartbeat: NodeHeartbeat,
     private readonly config: AppConfig,
+    info: DatabaseInfo,
   ) {
-    this.expectedVersion = readMigrations().at(-1)?.version ?? null;
+    this.expectedVersion = readMigrations(info.engine === 'sqlite' ? sqliteSqlDir() : undefined).at(-1)?.version ?? null;
   }
 
   async check(): Promise<{ ready: boolean; checks: Checks }> {
@@ -67,7 +69,7 @@ export class ReadinessService {
       const max = await this.dataSource.getRepository(SchemaMigrationEntity).maximum('version');
       applied = max === null ? null : Number(max);
     } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === 'ER_NO_SUCH_TABLE') return 'failed: the schema_migrations table is missing (the schema was never applied)';
+      if (isMissingTable(error)) return 'failed: the schema_migrations table is missing (the schema was never applied)';
       throw error;
     }
     if (applied === this.expectedVersion) return 'ok';
@@ -82,4 +84,11 @@ export class ReadinessService {
     const registered = await this.dataSource.getRepository(SchedulerNodeEntity).existsBy({ id: this.config.nodeId });
     return registered ? 'ok' : 'failed: this node\'s scheduler_nodes row is gone (pruned as silent?); its next heartbeat writes it again';
   }
+}
+
+/** MySQL names the error; SQLite reports a generic SQLITE_ERROR with "no such table: …". */
+function isMissingTable(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; message?: string } }).driverError;
+  if (driverError?.code === 'ER_NO_SUCH_TABLE') return true;
+  return driverError?.code === 'SQLITE_ERROR' && (driverError.message ?? '').startsWith('no such table');
 }
