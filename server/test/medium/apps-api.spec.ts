@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import mysql from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../src/database/database-url.js';
 import { newApp, newJob, uniqueName } from '../support/builders.js';
+import { sql } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -13,14 +12,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function dbRow(sql: string, params: unknown[]): Promise<any> {
-  const conn = await mysql.createConnection(parseDatabaseUrl(server.db.url));
-  try {
-    const [rows] = await conn.query(sql, params);
-    return (rows as any[])[0];
-  } finally {
-    await conn.end();
-  }
+async function dbRow(statement: string, params: unknown[]): Promise<any> {
+  return (await sql(server.db.url, statement, params))[0];
 }
 
 describe('POST /apps', () => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import mysql from 'mysql2/promise';
 import type { AppWithTokenDto, JobDto } from '@baton/protocol';
-import { parseDatabaseUrl } from '../../src/database/database-url.js';
 import { JobsRepository } from '../../src/modules/jobs/jobs.repository.js';
 import { newApp, newJob, uniqueName } from '../support/builders.js';
+import { sql } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 let server: TestServer;
@@ -300,10 +299,8 @@ describe('enable, disable, copy, delete', () => {
   });
 
   it('refuses to enable a ONCE job whose time has passed', async () => {
-    const conn = await mysql.createConnection(parseDatabaseUrl(server.db.url));
     const job = await newJob(api(), { app: app.name, enabled: false, schedule: { type: 'ONCE', expression: new Date(Date.now() + 60_000).toISOString() } as never });
-    await conn.query("UPDATE jobs SET schedule_expr = '2020-01-01T00:00:00.000Z' WHERE id = ?", [job.id]);
-    await conn.end();
+    await sql(server.db.url, "UPDATE jobs SET schedule_expr = '2020-01-01T00:00:00.000Z' WHERE id = ?", [job.id]);
     const res = await api().post(`/jobs/${job.id}/enable`);
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('INVALID_SCHEDULE');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sqlDialect } from '../../src/database/sql-dialect.js';
 import { LeaderLeaseRepository } from '../../src/modules/scheduler/leader-lease.repository.js';
 import { sql } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -13,7 +14,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-const expire = () => sql(server.db.url, "UPDATE scheduler_lease SET expires_at = DATE_SUB(NOW(3), INTERVAL 1 SECOND) WHERE name = 'leader'");
+const expire = () => {
+  const d = sqlDialect(server.db.engine === 'sqlite' ? 'sqlite' : 'mysql');
+  return sql(server.db.url, `UPDATE scheduler_lease SET expires_at = ${d.plusMs(d.now(), '-1000')} WHERE name = 'leader'`);
+};
 
 describe('LeaderLeaseRepository.claim', () => {
   it('acquires a free lease with a new epoch, and renews it only for the process holding that epoch', async () => {
