@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ChildTriggerCondition } from '@baton/protocol';
 import { DataSource, type EntityManager } from 'typeorm';
+import { dialectOf } from '../../database/sql-dialect.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import { jobKey } from '../jobs/job-ref.js';
+import { keepExistingRun } from '../retries/retries.repository.js';
 import { RunEntity } from '../runs/run.entity.js';
 import { assertLeaseHeld, type FenceToken } from '../scheduler/lease-fence.js';
 
@@ -36,8 +38,8 @@ export const childKey = (parentRunId: string) => `child-of:${parentRunId}`;
 /** The statuses a chain can end with that start children (CANCELLED and SKIPPED never do). */
 const ENDED = "'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'LOST'";
 const OPEN = "'SCHEDULED', 'DISPATCHED', 'RUNNING'";
-/** Larger than any id. */
-const NO_ID = '18446744073709551615';
+/** Larger than any id (2^63 - 1: an INTEGER in SQLite too). */
+const NO_ID = '9223372036854775807';
 /** Job ids per statement in the sweeper's queries. */
 const JOB_CHUNK = 500;
 
@@ -105,14 +107,15 @@ export class ChildrenRepository {
    * since the driver counts found rows as affected. Deliberately no locking read of the children
    * (its gap locks on idx_runs_parent can make concurrent fan-outs deadlock on their inserts) and
    * no INSERT … SELECT (it holds InnoDB's table-level AUTO-INC lock while it waits for row locks,
-   * which can stall every other insert into runs). With `fence`, a leader write.
+   * which can stall every other insert into runs). With `fence`, a leader write. On SQLite the
+   * transaction holds the database's write lock throughout, which serves as the parent's lock.
    */
   fanOut(c: NewChildren, now: Date, fence?: FenceToken): Promise<FanOutResult> {
     return this.dataSource.transaction(async (m) => {
       if (fence) await assertLeaseHeld(m, fence);
       const parentId = c.parent.id;
       const key = childKey(parentId);
-      await m.query('SELECT id FROM runs WHERE id = ? FOR UPDATE', [parentId]);
+      await m.query(`SELECT id FROM runs WHERE id = ?${dialectOf(m).forUpdate()}`, [parentId]);
       const before = await this.childrenKeyed(m, parentId, key);
       const jobs: Array<{ id: string | number; app_id: string | number; params: string | null }> = c.childJobIds.length
         ? await m.query(`SELECT id, app_id, params FROM jobs WHERE id IN (${marks(c.childJobIds)}) ORDER BY id`, c.childJobIds)
@@ -125,7 +128,7 @@ export class ChildrenRepository {
           `INSERT INTO runs (job_id, app_id, trigger_type, status, status_reason, scheduled_at, fire_time, shard_index, shard_total, attempt,
                              root_run_id, parent_run_id, chain_depth, planned_epoch, idempotency_key, params, finished_at, created_at, updated_at)
            VALUES ${fresh.map(() => "(?, ?, 'CHILD', ?, ?, ?, NULL, 0, 1, 1, NULL, ?, ?, NULL, ?, ?, ?, ?, ?)").join(', ')}
-           ON DUPLICATE KEY UPDATE id = id`,
+           ${keepExistingRun(m, ['job_id', 'idempotency_key'])}`,
           fresh.flatMap((j) => [j.id, j.app_id, c.status, reason, now, parentId, c.parent.chainDepth + 1, key, j.params, finishedAt, now, now]),
         );
       }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { whereAppIn } from '../../database/app-scope-sql.js';
+import { dialectOf, engineOf } from '../../database/sql-dialect.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import { jobKey } from '../jobs/job-ref.js';
 import { RunEntity } from '../runs/run.entity.js';
@@ -26,8 +27,8 @@ export interface InsertedAttempt {
 const FAILURES = "'FAILED', 'TIMED_OUT', 'LOST'";
 const OPEN = ['SCHEDULED', 'DISPATCHED', 'RUNNING'] as const;
 const OPEN_LIST = OPEN.map((s) => `'${s}'`).join(', ');
-/** Larger than any id: LEAST() ignores a missing candidate. */
-const NO_ID = '18446744073709551615';
+/** Larger than any id: the least of the candidates ignores a missing one. (2^63 - 1: an INTEGER in SQLite too.) */
+const NO_ID = '9223372036854775807';
 
 /**
  * "A later attempt of r's chain exists", for r aliased `r` and the probe aliased `n`; served by
@@ -87,19 +88,21 @@ export class RetriesRepository {
    * that comes second finds the attempt the first made still open and gets it back
    * (created: false) instead of stacking another. The planner does not take the lock; against it
    * uq_runs_attempt keeps the attempt single, and markDead's guard sees the later attempt.
+   * (SQLite: no row locks; the transaction holds the database's write lock throughout.)
    */
   retryChain(from: RunEntity, dueAt: Date, reason: (attempt: number) => string, now: Date): Promise<InsertedAttempt> {
     const root = chainRootOf(from);
     return this.dataSource.transaction(async (m) => {
-      await m.query('SELECT id FROM runs WHERE id = ? FOR UPDATE', [root]);
+      const sql = dialectOf(m);
+      await m.query(`SELECT id FROM runs WHERE id = ?${sql.forUpdate()}`, [root]);
       // Locking reads: they see what the previous holder of the lock committed.
       const open: Array<{ id: string }> = await m.query(
-        `SELECT id FROM runs WHERE root_run_id = ? AND shard_index = ? AND attempt > ? AND status IN (${OPEN_LIST}) ORDER BY attempt LIMIT 1 LOCK IN SHARE MODE`,
+        `SELECT id FROM runs WHERE root_run_id = ? AND shard_index = ? AND attempt > ? AND status IN (${OPEN_LIST}) ORDER BY attempt LIMIT 1${sql.forShare()}`,
         [root, from.shardIndex, from.attempt],
       );
       if (open.length > 0) return { id: String(open[0]!.id), created: false };
       const [top]: Array<{ max: number | string | null }> = await m.query(
-        'SELECT MAX(attempt) AS max FROM runs WHERE (id = ? OR root_run_id = ?) AND shard_index = ? LOCK IN SHARE MODE',
+        `SELECT MAX(attempt) AS max FROM runs WHERE (id = ? OR root_run_id = ?) AND shard_index = ?${sql.forShare()}`,
         [root, root, from.shardIndex],
       );
       const attempt = Number(top?.max ?? from.attempt) + 1;
@@ -112,18 +115,21 @@ export class RetriesRepository {
   /**
    * Marks an ended failure dead (the dead-letter list), keeping any reason it already has.
    * Guarded: only a FAILED/TIMED_OUT/LOST run, not dead yet, whose chain has no later attempt,
-   * so a run an operator retried meanwhile is not put back on the list. (A self-join, not a
-   * subquery: MySQL refuses a subquery on the table being updated.)
+   * so a run an operator retried meanwhile is not put back on the list. (MySQL: a self-join,
+   * since it refuses a subquery on the table being updated; SQLite has no UPDATE … JOIN and
+   * takes the NOT EXISTS.)
    */
   markDead(runId: string, why: string, now: Date, fence?: FenceToken): Promise<boolean> {
     const write = async (m: EntityManager): Promise<boolean> => {
       if (fence) await assertLeaseHeld(m, fence);
-      const result = await m.query(
-        `UPDATE runs r LEFT JOIN runs n ON ${LATER_ATTEMPT}
-            SET r.dead = 1, r.status_reason = COALESCE(r.status_reason, ?), r.updated_at = ?
-          WHERE r.id = ? AND r.status IN (${FAILURES}) AND r.dead = 0 AND n.id IS NULL`,
-        [`dead: ${why}`.slice(0, 255), now, runId],
-      );
+      const statement =
+        engineOf(m) === 'sqlite'
+          ? `UPDATE runs AS r SET dead = 1, status_reason = COALESCE(status_reason, ?), updated_at = ?
+              WHERE r.id = ? AND r.status IN (${FAILURES}) AND r.dead = 0 AND NOT EXISTS (SELECT 1 FROM runs n WHERE ${LATER_ATTEMPT})`
+          : `UPDATE runs r LEFT JOIN runs n ON ${LATER_ATTEMPT}
+                SET r.dead = 1, r.status_reason = COALESCE(r.status_reason, ?), r.updated_at = ?
+              WHERE r.id = ? AND r.status IN (${FAILURES}) AND r.dead = 0 AND n.id IS NULL`;
+      const result = await m.query(statement, [`dead: ${why}`.slice(0, 255), now, runId]);
       return result.affectedRows > 0;
     };
     return fence ? this.dataSource.transaction(write) : write(this.dataSource.manager);
@@ -158,9 +164,11 @@ export class RetriesRepository {
   async lowestOpenId(uncommittedSince: Date): Promise<string> {
     const open = OPEN.map((s) => `COALESCE((SELECT MIN(id) FROM runs WHERE status = '${s}'), ${NO_ID})`).join(', ');
     const rows: Array<{ floor: string | number }> = await this.dataSource.query(
-      `SELECT LEAST(${open},
-                    COALESCE((SELECT id FROM runs WHERE created_at >= ? ORDER BY created_at LIMIT 1), ${NO_ID}),
-                    COALESCE((SELECT MAX(id) FROM runs), 0) + 1) AS floor`,
+      `SELECT ${dialectOf(this.dataSource).least(
+        open,
+        `COALESCE((SELECT id FROM runs WHERE created_at >= ? ORDER BY created_at LIMIT 1), ${NO_ID})`,
+        'COALESCE((SELECT MAX(id) FROM runs), 0) + 1',
+      )} AS floor`,
       [uncommittedSince],
     );
     return String(rows[0]!.floor);
@@ -192,24 +200,34 @@ export class RetriesRepository {
   }
 }
 
+/**
+ * What an INSERT of runs does on a collision with `keyColumns`: keep the existing row. MySQL:
+ * `id = id`, a no-op update. SQLite: DO NOTHING, which (unlike INSERT OR IGNORE) still fails on
+ * any other constraint, as MySQL does.
+ */
+export function keepExistingRun(m: EntityManager, keyColumns: readonly string[]): string {
+  return engineOf(m) === 'sqlite' ? `ON CONFLICT (${keyColumns.join(', ')}) DO NOTHING` : 'ON DUPLICATE KEY UPDATE id = id';
+}
+
 /** The INSERT of a next attempt (idempotent on uq_runs_attempt), and the id of that attempt, new or not. */
 async function insertIn(m: EntityManager, next: AttemptToInsert, now: Date): Promise<InsertedAttempt> {
   const { from } = next;
   const root = chainRootOf(from);
+  const sql = dialectOf(m);
   const result = await m.query(
     `INSERT INTO runs (job_id, app_id, trigger_type, status, status_reason, scheduled_at, fire_time, shard_index, shard_total, attempt,
                        root_run_id, parent_run_id, chain_depth, planned_epoch, idempotency_key, params, created_at, updated_at)
      VALUES (?, ?, 'RETRY', 'SCHEDULED', ?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)
-     ON DUPLICATE KEY UPDATE id = id`,
+     ${keepExistingRun(m, ['root_run_id', 'attempt', 'shard_index'])}`,
     [from.jobId, from.appId, next.reason.slice(0, 255), next.dueAt, from.shardIndex, from.shardTotal, next.attempt, root, from.parentRunId, from.chainDepth, from.params, now, now],
   );
   // A locking read sees the latest committed row whatever the transaction's snapshot.
-  const rows: Array<{ id: string }> = await m.query('SELECT id FROM runs WHERE root_run_id = ? AND attempt = ? AND shard_index = ? LOCK IN SHARE MODE', [
+  const rows: Array<{ id: string }> = await m.query(`SELECT id FROM runs WHERE root_run_id = ? AND attempt = ? AND shard_index = ?${sql.forShare()}`, [
     root,
     next.attempt,
     from.shardIndex,
   ]);
   const id = String(rows[0]!.id);
-  // insertId is 0 when the duplicate key kept the existing row.
+  // insertId is 0 when the duplicate key kept the existing row (SQLite: no row changed).
   return { id, created: String(result.insertId) === id };
 }
