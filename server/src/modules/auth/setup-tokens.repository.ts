@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { deleteAtMost } from './batched-delete.js';
 
 @Injectable()
 export class SetupTokensRepository {
@@ -15,7 +16,7 @@ export class SetupTokensRepository {
   }
 
   async pruneExpired(before: Date, limit: number): Promise<number> {
-    const result = await this.dataSource.query('DELETE FROM setup_tokens WHERE expires_at < ? LIMIT ?', [before, limit]);
+    const result = await this.dataSource.query(deleteAtMost(this.dataSource, 'setup_tokens', 'token_hash', 'expires_at < ?'), [before, limit]);
     return result.affectedRows;
   }
 }
