@@ -7,6 +7,7 @@ import { newApp, newJob } from '../support/builders.js';
 import { waitFor } from '../support/poll.js';
 import { connectRaw, handshake, type RawSocket } from '../support/raw-executor.js';
 import { runsOfJob } from '../support/runs.js';
+import { insertedId } from '../support/inserted-id.js';
 import { sql } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -182,7 +183,7 @@ describe('idempotency', () => {
       `INSERT INTO runs (job_id, app_id, trigger_type, status, scheduled_at, finished_at, created_at, updated_at) VALUES (?, ?, 'API', 'SUCCEEDED', ?, ?, ?, ?)`,
       [f.parent.id, row.app_id, now, now, now, now],
     );
-    const entity = (await server.app.get(ChildrenRepository).findRun(String(inserted.insertId)))!;
+    const entity = (await server.app.get(ChildrenRepository).findRun(insertedId(inserted)))!;
     const outcomes = await Promise.all([1, 2, 3, 4, 5].map(() => server.app.get(ChildStarter).runEnded(entity)));
     const created = outcomes.flatMap((o) => (o.kind === 'started' ? o.created.map((c) => c.jobId) : []));
     expect(created.sort()).toEqual([f.onSuccess.id, f.always.id].sort());
@@ -202,7 +203,7 @@ describe('idempotency', () => {
         `INSERT INTO runs (job_id, app_id, trigger_type, status, scheduled_at, finished_at, created_at, updated_at) VALUES (?, ?, 'API', 'SUCCEEDED', ?, ?, ?, ?)`,
         [f.parent.id, row.app_id, now, now, now, now],
       );
-      parents.push((await repo.findRun(String(r.insertId)))!);
+      parents.push((await repo.findRun(insertedId(r)))!);
     }
     // Straight to the repository: a deadlock would surface here instead of being retried.
     const results = await Promise.all(parents.map((p) => repo.fanOut({ parent: p, childJobIds: [f.onSuccess.id, f.always.id], status: 'SCHEDULED', reason: null }, new Date())));
@@ -301,7 +302,7 @@ describe('the sweeper', () => {
         'INSERT INTO runs (job_id, app_id, trigger_type, status, scheduled_at, finished_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         [f.parent.id, appId, 'API', status, ago(finishedAgoMs + 1000), ago(finishedAgoMs), ago(finishedAgoMs + 1000), ago(finishedAgoMs)],
       );
-      return String(r.insertId);
+      return insertedId(r);
     };
     const beforeTheEdges = await insert('SUCCEEDED', 2 * 3_600_000);
     const succeeded = await insert('SUCCEEDED', 60_000);

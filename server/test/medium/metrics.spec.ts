@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { createServerApp } from '../../src/app.factory.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { statementKind } from '../../src/database/query-timing.js';
-import { readMigrations } from '../../src/database/sql-files.js';
+import { readMigrations, sqliteSqlDir } from '../../src/database/sql-files.js';
 import { NodeHeartbeat } from '../../src/modules/scheduler/node-heartbeat.js';
 import { newApp, newJob } from '../support/builders.js';
 import { waitFor } from '../support/poll.js';
@@ -215,7 +215,7 @@ describe('GET /readyz', () => {
   });
 
   it('is 503 naming the schema when the database is at another schema version than the server\'s files, or lacks the table', async () => {
-    await sql(server.db.url, "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, '9999_from_the_future.sql', REPEAT('0', 64), NOW(3))");
+    await sql(server.db.url, "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, '9999_from_the_future.sql', ?, ?)", ['0'.repeat(64), new Date()]);
     const res = await readyz(server);
     expect(res.status).toBe(503);
     expect(res.body.code).toBe('NOT_READY');
@@ -224,7 +224,7 @@ describe('GET /readyz', () => {
     expect(res.body.message).toContain('schema');
     await sql(server.db.url, 'DELETE FROM schema_migrations WHERE version = 9999');
     expect((await readyz(server)).status).toBe(200);
-    const latest = readMigrations().at(-1);
+    const latest = (server.db.engine === 'sqlite' ? readMigrations(sqliteSqlDir()) : readMigrations()).at(-1);
     if (latest) {
       // Behind: the newest migration "not applied" (as with MIGRATE_ON_START=false before a DBA ran it).
       const [row] = await sql(server.db.url, 'SELECT * FROM schema_migrations WHERE version = ?', [latest.version]);
@@ -238,13 +238,13 @@ describe('GET /readyz', () => {
       }
       expect((await readyz(server)).status).toBe(200);
     }
-    await sql(server.db.url, 'RENAME TABLE schema_migrations TO schema_migrations_away');
+    await sql(server.db.url, 'ALTER TABLE schema_migrations RENAME TO schema_migrations_away');
     try {
       const missing = await readyz(server);
       expect(failing(missing.body)).toEqual(['schema']);
       expect(missing.body.details.checks.schema).toMatch(/schema_migrations table is missing/);
     } finally {
-      await sql(server.db.url, 'RENAME TABLE schema_migrations_away TO schema_migrations');
+      await sql(server.db.url, 'ALTER TABLE schema_migrations_away RENAME TO schema_migrations');
     }
     expect((await readyz(server)).status).toBe(200);
   });

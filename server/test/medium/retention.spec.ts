@@ -4,6 +4,7 @@ import { LeaderLeaseRepository } from '../../src/modules/scheduler/leader-lease.
 import { LeaseLostError } from '../../src/modules/scheduler/leader-duty.js';
 import { OTHER_BATCHES_PER_PASS, RetentionJanitor, RUN_BATCHES_PER_PASS } from '../../src/modules/stats/retention-janitor.js';
 import { newApp, newJob } from '../support/builders.js';
+import { insertedId } from '../support/inserted-id.js';
 import { sql } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -32,7 +33,7 @@ interface StagedRun {
 
 async function stageRun(job: { id: string; appId: string }, r: StagedRun): Promise<string> {
   const finished = r.finished === undefined ? (['SCHEDULED', 'DISPATCHED', 'RUNNING'].includes(r.status) ? null : r.created) : r.finished;
-  const res = (await sql(
+  const res = await sql(
     server.db.url,
     `INSERT INTO runs (job_id, app_id, trigger_type, status, scheduled_at, root_run_id, shard_index, shard_total, attempt, dead, started_at, finished_at, log_seq, created_at, updated_at)
      VALUES (?, ?, 'API', ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
@@ -51,29 +52,27 @@ async function stageRun(job: { id: string; appId: string }, r: StagedRun): Promi
       ago(r.created),
       ago(r.created),
     ],
-  )) as unknown as { insertId: number };
-  return String(res.insertId);
+  );
+  return insertedId(res);
 }
 
 async function stageChunks(runId: string, days: number, count = 1): Promise<string[]> {
   const ids: string[] = [];
   for (let seq = 1; seq <= count; seq++) {
-    const res = (await sql(server.db.url, "INSERT INTO run_log_chunks (run_id, seq, content, line_count, bytes, created_at) VALUES (?, ?, '[]', 1, 10, ?)", [runId, seq, ago(days)])) as unknown as {
-      insertId: number;
-    };
-    ids.push(String(res.insertId));
+    const res = await sql(server.db.url, "INSERT INTO run_log_chunks (run_id, seq, content, line_count, bytes, created_at) VALUES (?, ?, '[]', 1, 10, ?)", [runId, seq, ago(days)]);
+    ids.push(insertedId(res));
   }
   await sql(server.db.url, 'UPDATE runs SET log_seq = ? WHERE id = ?', [count, runId]);
   return ids;
 }
 
 async function stageAlert(days: number, status: string): Promise<string> {
-  const res = (await sql(
+  const res = await sql(
     server.db.url,
     "INSERT INTO alerts (channel_id, kind, dedupe_key, status, payload, created_at) VALUES (1, 'RUN_DEAD', ?, ?, '{}', ?)",
     [`k-${Math.random()}`, status, ago(days)],
-  )) as unknown as { insertId: number };
-  return String(res.insertId);
+  );
+  return insertedId(res);
 }
 
 async function stageRollup(jobId: string, days: number): Promise<string> {

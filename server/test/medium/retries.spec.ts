@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppWithTokenDto, DispatchMessage, DispatchReply, JobDto, Page, RetryDto, RunDispatch, RunDto } from '@baton/protocol';
+import { sqlDialect } from '../../src/database/sql-dialect.js';
 import { RetriesRepository } from '../../src/modules/retries/retries.repository.js';
 import { RetryPlanner } from '../../src/modules/retries/retry-planner.js';
 import { RetrySweeper, SWEEP_GRACE_MS } from '../../src/modules/retries/retry-sweeper.js';
@@ -10,6 +11,7 @@ import { newApp, newJob } from '../support/builders.js';
 import { waitFor } from '../support/poll.js';
 import { connectRaw, handshake, type RawSocket } from '../support/raw-executor.js';
 import { runsOfJob } from '../support/runs.js';
+import { insertedId } from '../support/inserted-id.js';
 import { sql } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -237,7 +239,7 @@ describe('POST /runs/retry (bulk)', () => {
        VALUES (?, ?, 'MANUAL', ?, ?, 1, 1, ?, '{"bulk":true}', ?, ?, ?)`,
       [job.id, job.appId, status, at, dead, at, at, at],
     );
-    return String(r.insertId);
+    return insertedId(r);
   }
 
   it('by ids: retries the dead ones in order, skips the rest with the reason', async () => {
@@ -331,7 +333,7 @@ describe('RetrySweeper (driven by hand)', () => {
        VALUES (?, ?, 'MANUAL', ?, ?, ?, ?, 1, 0, ?, ?, ?)`,
       [j.id, j.appId, o.status ?? 'FAILED', ago(o.createdAgo), o.attempt ?? 1, o.root ?? null, o.finishedAgo === null ? null : ago(o.finishedAgo), ago(o.createdAgo), ago(o.createdAgo)],
     );
-    return String(r.insertId);
+    return insertedId(r);
   }
   const row = async (id: string) => (await sql(node.db.url, 'SELECT * FROM runs WHERE id = ?', [id]))[0];
   const nextOf = async (id: string) => (await sql(node.db.url, 'SELECT * FROM runs WHERE root_run_id = ? ORDER BY attempt', [id]))[0];
@@ -371,7 +373,7 @@ describe('RetrySweeper (driven by hand)', () => {
   it('a run that was still open at one pass and ended (losing its planning) before the next is found, though newer runs settled', async () => {
     // Only this test's rows are open or recent, so nothing else holds the floor down.
     await sql(node.db.url, "UPDATE runs SET status = 'CANCELLED' WHERE status = 'SCHEDULED'");
-    await sql(node.db.url, 'UPDATE runs SET created_at = created_at - INTERVAL 1 HOUR');
+    await sql(node.db.url, `UPDATE runs SET created_at = ${sqlDialect(node.db.engine === 'sqlite' ? 'sqlite' : 'mysql').plusMs('created_at', '-3600000')}`);
     const longRunning = await endedRun(job, { status: 'RUNNING', createdAgo: 30 * 60_000, finishedAgo: null });
     const newer = await endedRun(job, { createdAgo: 60_000, finishedAgo: 30_000 });
     expect(await sweeper().runOnce(term)).toEqual({ retried: 1, dead: 0, deferred: 0 });

@@ -6,6 +6,7 @@ import { RunRollup } from '../../src/modules/stats/run-rollup.js';
 import { newApp, newJob } from '../support/builders.js';
 import { waitFor } from '../support/poll.js';
 import { connectRaw, handshake, type RawSocket } from '../support/raw-executor.js';
+import { insertedId } from '../support/inserted-id.js';
 import { sql } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -150,12 +151,12 @@ beforeAll(async () => {
   skippedAt = new Date(skipped.at).getTime();
 
   // k1 (app B): a staged ended run, counted by calling the listener as RunEvents would.
-  const { insertId } = (await sql(
+  const staging = await sql(
     server.db.url,
     "INSERT INTO runs (job_id, app_id, trigger_type, status, scheduled_at, started_at, finished_at, created_at, updated_at) VALUES (?, ?, 'API', 'SUCCEEDED', ?, ?, ?, ?, ?)",
     [k1.id, k1.appId, new Date(Y + 10 * HOUR), new Date(Y + 10 * HOUR + 100), new Date(Y + 10 * HOUR + 10_100), new Date(Y + 10 * HOUR), new Date(Y + 10 * HOUR + 10_100)],
-  )) as unknown as { insertId: number };
-  const staged = await server.app.get(DataSource).getRepository(RunEntity).findOneByOrFail({ id: String(insertId) });
+  );
+  const staged = await server.app.get(DataSource).getRepository(RunEntity).findOneByOrFail({ id: insertedId(staging) });
   expect(await server.app.get(RunRollup).runEnded(staged)).toBe(true);
 }, 60_000);
 
