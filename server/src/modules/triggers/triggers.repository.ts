@@ -38,8 +38,24 @@ export class TriggersRepository {
       // Another caller used one of the keys between our check and our insert: settle each alone.
       if (!isDuplicateKey(error, 'uq_runs_idempotency')) throw error;
       const results: InsertResult[] = [];
-      for (const r of runs) results.push(...(await this.insertMany([r], now)));
+      for (const r of runs) results.push(await this.insertOne(r, now));
       return results;
+    }
+  }
+
+  /**
+   * One run, after a batch met a key taken meanwhile. Its key is looked up by the database, whose
+   * collation decides which keys are equal (case-insensitive on both engines, and more on MySQL).
+   */
+  private async insertOne(run: NewTriggeredRun, now: Date): Promise<InsertResult> {
+    try {
+      const [result] = await this.insertChecked([run], now);
+      return result!;
+    } catch (error) {
+      if (!isDuplicateKey(error, 'uq_runs_idempotency')) throw error;
+      const existing = await this.dataSource.getRepository(RunEntity).findOneBy({ jobId: run.jobId, idempotencyKey: run.idempotencyKey! });
+      if (!existing) throw error;
+      return { kind: 'existing', run: existing };
     }
   }
 
@@ -62,7 +78,8 @@ export class TriggersRepository {
     return this.dataSource.transaction(async (m) => {
       let ids: string[];
       if (this.info.consecutiveBatchIds) {
-        // One multi-row INSERT: its rows get consecutive ids from insertId (see DatabaseInfo).
+        // One multi-row INSERT: its rows get consecutive ids from insertId (see DatabaseInfo). On
+        // SQLite too: one writer at a time, and insertId is normalized to the first id (SqliteValues).
         const result = await m.query(`INSERT INTO runs (${COLUMNS.join(', ')}) VALUES ${rows.map(() => tuple).join(', ')}`, rows.flatMap(valuesOf));
         const first = BigInt(result.insertId);
         ids = rows.map((_, i) => (first + BigInt(i)).toString());
@@ -76,13 +93,17 @@ export class TriggersRepository {
     });
   }
 
+  /** The runs already holding these keys, by keyOf. One `IN` per job (a chain of ORs would pass SQLite's expression depth limit of 1,000). */
   private async byKeys(rows: NewTriggeredRun[]): Promise<Map<string, RunEntity>> {
-    if (rows.length === 0) return new Map();
-    const q = this.dataSource.getRepository(RunEntity).createQueryBuilder('r');
-    rows.forEach((r, i) => q.orWhere(`(r.job_id = :job${i} AND r.idempotency_key = :key${i})`, { [`job${i}`]: r.jobId, [`key${i}`]: r.idempotencyKey }));
-    const found = await q.getMany();
-    return new Map(found.map((run) => [`${run.jobId}\u0000${run.idempotencyKey}`, run]));
+    const keysByJob = new Map<string, string[]>();
+    for (const r of rows) keysByJob.set(r.jobId, [...(keysByJob.get(r.jobId) ?? []), r.idempotencyKey!]);
+    const found: RunEntity[] = [];
+    for (const [jobId, keys] of keysByJob) {
+      found.push(...(await this.dataSource.getRepository(RunEntity).createQueryBuilder('r').where('r.job_id = :jobId AND r.idempotency_key IN (:...keys)', { jobId, keys }).getMany()));
+    }
+    return new Map(found.map((run) => [keyOf(run), run]));
   }
 }
 
-const keyOf = (r: NewTriggeredRun) => `${r.jobId}\u0000${r.idempotencyKey}`;
+/** Idempotency keys compare case-insensitively: the column's collation does so on both engines. */
+const keyOf = (r: { jobId: string; idempotencyKey: string | null }) => `${r.jobId}\u0000${r.idempotencyKey!.toLowerCase()}`;
