@@ -39,6 +39,12 @@ export interface SqlDialect {
    * (written with `inserted(col)` for the value the insert carried).
    */
   onConflictUpdate(keyColumns: readonly string[], assignments: string): string;
+  /**
+   * The tail of an insert that keeps the existing row on a collision with the unique key over
+   * `keyColumns` and reports no new row (`insertId` 0), while any other constraint still fails.
+   * MySQL: a no-op update; SQLite: DO NOTHING (unlike INSERT OR IGNORE, which skips every error).
+   */
+  onConflictKeep(keyColumns: readonly string[]): string;
   /** The value the colliding insert carried for `column`, inside `onConflictUpdate` assignments. */
   inserted(column: string): string;
   /** The larger / smaller of SQL expressions. */
@@ -56,6 +62,7 @@ const MYSQL: SqlDialect = {
   forShare: () => ' LOCK IN SHARE MODE',
   insertIgnore: () => 'INSERT IGNORE',
   onConflictUpdate: (_keyColumns, assignments) => `ON DUPLICATE KEY UPDATE ${assignments}`,
+  onConflictKeep: (keyColumns) => `ON DUPLICATE KEY UPDATE ${keyColumns[0]} = ${keyColumns[0]}`,
   inserted: (column) => `VALUES(${column})`,
   greatest: (...exprs) => `GREATEST(${exprs.join(', ')})`,
   least: (...exprs) => `LEAST(${exprs.join(', ')})`,
@@ -74,6 +81,7 @@ const SQLITE: SqlDialect = {
   forShare: () => '',
   insertIgnore: () => 'INSERT OR IGNORE',
   onConflictUpdate: (keyColumns, assignments) => `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${assignments}`,
+  onConflictKeep: (keyColumns) => `ON CONFLICT (${keyColumns.join(', ')}) DO NOTHING`,
   inserted: (column) => `excluded.${column}`,
   greatest: (...exprs) => `max(${exprs.join(', ')})`,
   least: (...exprs) => `min(${exprs.join(', ')})`,

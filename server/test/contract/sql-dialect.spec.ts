@@ -54,6 +54,18 @@ describe.each(TEST_ENGINES)('SQL dialect on %s', (engine) => {
     expect(rows).toEqual([{ id: 'n1', advertise_url: 'http://b', last_heartbeat_at: new Date('2026-11-21T10:00:01.000Z') }]);
   });
 
+  it('keeps the existing row on a key collision, reports no new row, and still fails other constraints', async () => {
+    const at = new Date();
+    const insert = `INSERT INTO scheduler_lease (name, holder, epoch) VALUES (?, NULL, 0) ${sql().onConflictKeep(['name'])}`;
+    const kept = await e.dataSource.query(insert, ['leader']);
+    expect(kept.insertId === 0 || kept.affectedRows === 0).toBe(true);
+    const rows = await e.dataSource.query("SELECT COUNT(*) AS n FROM scheduler_lease WHERE name = 'leader'");
+    expect(Number(rows[0].n)).toBe(1);
+    await expect(
+      e.dataSource.query(`INSERT INTO scheduler_nodes (id, advertise_url, version, hostname, pid, started_at, last_heartbeat_at) VALUES ('n9', NULL, 'v', 'h', 1, ?, ?) ${sql().onConflictKeep(['id'])}`, [at, at]),
+    ).rejects.toThrow();
+  });
+
   it('reports affected rows and the first id of a multi-row insert as mysql2 does', async () => {
     const at = new Date();
     const insert = await e.dataSource.query(

@@ -7,8 +7,7 @@ import { newApp, newJob } from '../support/builders.js';
 import { waitFor } from '../support/poll.js';
 import { connectRaw, handshake, type RawSocket } from '../support/raw-executor.js';
 import { runsOfJob } from '../support/runs.js';
-import { insertedId } from '../support/inserted-id.js';
-import { sql } from '../support/sql.js';
+import { sql, insertedId } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const MAX_DEPTH = 2;

@@ -4,8 +4,7 @@ import { LeaderLeaseRepository } from '../../src/modules/scheduler/leader-lease.
 import { LeaseLostError } from '../../src/modules/scheduler/leader-duty.js';
 import { OTHER_BATCHES_PER_PASS, RetentionJanitor, RUN_BATCHES_PER_PASS } from '../../src/modules/stats/retention-janitor.js';
 import { newApp, newJob } from '../support/builders.js';
-import { insertedId } from '../support/inserted-id.js';
-import { sql } from '../support/sql.js';
+import { sql, insertedId } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // The janitor is driven by hand: this node never campaigns (SCHEDULER_ENABLED=false) and holds

@@ -6,8 +6,7 @@ import { RunRollup } from '../../src/modules/stats/run-rollup.js';
 import { newApp, newJob } from '../support/builders.js';
 import { waitFor } from '../support/poll.js';
 import { connectRaw, handshake, type RawSocket } from '../support/raw-executor.js';
-import { insertedId } from '../support/inserted-id.js';
-import { sql } from '../support/sql.js';
+import { sql, insertedId } from '../support/sql.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // A real leader (trigger loop, dispatcher, recoverer) with fast timings. A bare socket.io

@@ -4,7 +4,8 @@ import { databaseTarget } from '../../src/database/database-url.js';
 
 /**
  * Runs one statement on the test database, for assertions on rows and for staging faults.
- * On SQLite, values come back as SQLite holds them (times as text, ids as numbers).
+ * On SQLite, rows come back as SQLite holds them (times as text, ids as numbers); a write
+ * reports mysql2's `{ affectedRows, insertId }` on both engines.
  */
 export async function sql<T = any>(databaseUrl: string, statement: string, params: unknown[] = []): Promise<T[]> {
   const target = databaseTarget(databaseUrl);
@@ -24,8 +25,15 @@ function sqliteStatement<T>(file: string, statement: string, params: unknown[]):
     db.pragma('busy_timeout = 5000');
     const bound = params.map((p) => (p instanceof Date ? p.toISOString().replace('T', ' ').replace('Z', '') : typeof p === 'boolean' ? Number(p) : p));
     const stmt = db.prepare(statement);
-    return stmt.reader ? (stmt.all(...bound) as T[]) : ([stmt.run(...bound)] as T[]);
+    if (stmt.reader) return stmt.all(...bound) as T[];
+    const { changes, lastInsertRowid } = stmt.run(...bound);
+    return { affectedRows: changes, insertId: Number(lastInsertRowid) } as unknown as T[];
   } finally {
     db.close();
   }
+}
+
+/** The id a single-row INSERT run through `sql()` created, as a decimal string. */
+export function insertedId(result: unknown): string {
+  return String((result as { insertId: number | string }).insertId);
 }

@@ -4,7 +4,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { dialectOf } from '../../database/sql-dialect.js';
 import { JobEntity } from '../jobs/job.entity.js';
 import { jobKey } from '../jobs/job-ref.js';
-import { keepExistingRun } from '../retries/retries.repository.js';
 import { RunEntity } from '../runs/run.entity.js';
 import { assertLeaseHeld, type FenceToken } from '../scheduler/lease-fence.js';
 
@@ -128,7 +127,7 @@ export class ChildrenRepository {
           `INSERT INTO runs (job_id, app_id, trigger_type, status, status_reason, scheduled_at, fire_time, shard_index, shard_total, attempt,
                              root_run_id, parent_run_id, chain_depth, planned_epoch, idempotency_key, params, finished_at, created_at, updated_at)
            VALUES ${fresh.map(() => "(?, ?, 'CHILD', ?, ?, ?, NULL, 0, 1, 1, NULL, ?, ?, NULL, ?, ?, ?, ?, ?)").join(', ')}
-           ${keepExistingRun(m, ['job_id', 'idempotency_key'])}`,
+           ${dialectOf(m).onConflictKeep(['job_id', 'idempotency_key'])}`,
           fresh.flatMap((j) => [j.id, j.app_id, c.status, reason, now, parentId, c.parent.chainDepth + 1, key, j.params, finishedAt, now, now]),
         );
       }

@@ -200,15 +200,6 @@ export class RetriesRepository {
   }
 }
 
-/**
- * What an INSERT of runs does on a collision with `keyColumns`: keep the existing row. MySQL:
- * `id = id`, a no-op update. SQLite: DO NOTHING, which (unlike INSERT OR IGNORE) still fails on
- * any other constraint, as MySQL does.
- */
-export function keepExistingRun(m: EntityManager, keyColumns: readonly string[]): string {
-  return engineOf(m) === 'sqlite' ? `ON CONFLICT (${keyColumns.join(', ')}) DO NOTHING` : 'ON DUPLICATE KEY UPDATE id = id';
-}
-
 /** The INSERT of a next attempt (idempotent on uq_runs_attempt), and the id of that attempt, new or not. */
 async function insertIn(m: EntityManager, next: AttemptToInsert, now: Date): Promise<InsertedAttempt> {
   const { from } = next;
@@ -218,7 +209,7 @@ async function insertIn(m: EntityManager, next: AttemptToInsert, now: Date): Pro
     `INSERT INTO runs (job_id, app_id, trigger_type, status, status_reason, scheduled_at, fire_time, shard_index, shard_total, attempt,
                        root_run_id, parent_run_id, chain_depth, planned_epoch, idempotency_key, params, created_at, updated_at)
      VALUES (?, ?, 'RETRY', 'SCHEDULED', ?, ?, NULL, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)
-     ${keepExistingRun(m, ['root_run_id', 'attempt', 'shard_index'])}`,
+     ${sql.onConflictKeep(['root_run_id', 'attempt', 'shard_index'])}`,
     [from.jobId, from.appId, next.reason.slice(0, 255), next.dueAt, from.shardIndex, from.shardTotal, next.attempt, root, from.parentRunId, from.chainDepth, from.params, now, now],
   );
   // A locking read sees the latest committed row whatever the transaction's snapshot.

@@ -143,7 +143,7 @@ function runRows({ job, plan }: JobFirePlan, epoch: string, now: Date): unknown[
 async function insertRuns(m: EntityManager, rows: unknown[][]): Promise<void> {
   if (rows.length === 0) return;
   const tuple = `(${RUN_COLUMNS.map(() => '?').join(', ')})`;
-  // A no-op update rather than an ignoring insert: only a collision on uq_runs_fire is skipped, other errors still fail.
-  const onFireTaken = dialectOf(m).onConflictUpdate(['job_id', 'fire_time', 'shard_index'], 'id = id');
+  // Keep the existing row rather than an ignoring insert: only a collision on uq_runs_fire is skipped, other errors still fail.
+  const onFireTaken = dialectOf(m).onConflictKeep(['job_id', 'fire_time', 'shard_index']);
   await m.query(`INSERT INTO runs (${RUN_COLUMNS.join(', ')}) VALUES ${rows.map(() => tuple).join(', ')} ${onFireTaken}`, rows.flat());
 }
