@@ -47,10 +47,19 @@ export interface SqlDialect {
   onConflictKeep(keyColumns: readonly string[]): string;
   /** The value the colliding insert carried for `column`, inside `onConflictUpdate` assignments. */
   inserted(column: string): string;
+  /**
+   * A `DELETE` of at most `?` (the last parameter) rows of `table` matching `where`, in `order`
+   * when given, for janitors that prune in small batches. MySQL: `DELETE … LIMIT`. SQLite takes
+   * that only when built with SQLITE_ENABLE_UPDATE_DELETE_LIMIT, so there the rows go by `key`
+   * (the primary key, or rowid) from the same limited SELECT, which reads the same index range.
+   */
+  deleteAtMost(table: string, key: string, where: string, order?: string): string;
   /** The larger / smaller of SQL expressions. */
   greatest(...exprs: string[]): string;
   least(...exprs: string[]): string;
 }
+
+const orderBy = (order: string | undefined) => (order ? ` ORDER BY ${order}` : '');
 
 const MYSQL: SqlDialect = {
   engine: 'mysql',
@@ -64,6 +73,7 @@ const MYSQL: SqlDialect = {
   onConflictUpdate: (_keyColumns, assignments) => `ON DUPLICATE KEY UPDATE ${assignments}`,
   onConflictKeep: (keyColumns) => `ON DUPLICATE KEY UPDATE ${keyColumns[0]} = ${keyColumns[0]}`,
   inserted: (column) => `VALUES(${column})`,
+  deleteAtMost: (table, _key, where, order) => `DELETE FROM ${table} WHERE ${where}${orderBy(order)} LIMIT ?`,
   greatest: (...exprs) => `GREATEST(${exprs.join(', ')})`,
   least: (...exprs) => `LEAST(${exprs.join(', ')})`,
 };
@@ -83,6 +93,7 @@ const SQLITE: SqlDialect = {
   onConflictUpdate: (keyColumns, assignments) => `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${assignments}`,
   onConflictKeep: (keyColumns) => `ON CONFLICT (${keyColumns.join(', ')}) DO NOTHING`,
   inserted: (column) => `excluded.${column}`,
+  deleteAtMost: (table, key, where, order) => `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where}${orderBy(order)} LIMIT ?)`,
   greatest: (...exprs) => `max(${exprs.join(', ')})`,
   least: (...exprs) => `min(${exprs.join(', ')})`,
 };

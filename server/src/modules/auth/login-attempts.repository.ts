@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { deleteAtMost } from './batched-delete.js';
+import { dialectOf } from '../../database/sql-dialect.js';
 
 @Injectable()
 export class LoginAttemptsRepository {
@@ -23,7 +23,7 @@ export class LoginAttemptsRepository {
   }
 
   async pruneOlderThan(before: Date, limit: number): Promise<number> {
-    const result = await this.dataSource.query(deleteAtMost(this.dataSource, 'login_attempts', 'id', 'at < ?', 'id'), [before, limit]);
+    const result = await this.dataSource.query(dialectOf(this.dataSource).deleteAtMost('login_attempts', 'id', 'at < ?', 'id'), [before, limit]);
     return result.affectedRows;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type Repository } from 'typeorm';
-import { deleteAtMost } from './batched-delete.js';
+import { dialectOf } from '../../database/sql-dialect.js';
 import { SessionEntity } from './session.entity.js';
 
 @Injectable()
@@ -40,8 +40,8 @@ export class SessionsRepository {
 
   /** Deletes up to `limit` sessions that can no longer be used (expired, revoked or idle). */
   async pruneDead(now: Date, idleCutoff: Date, limit: number): Promise<number> {
-    const expired = await this.dataSource.query(deleteAtMost(this.dataSource, 'sessions', 'id', 'expires_at < ?'), [now, limit]);
-    const dead = await this.dataSource.query(deleteAtMost(this.dataSource, 'sessions', 'id', 'revoked_at IS NOT NULL OR last_seen_at < ?'), [idleCutoff, limit]);
+    const expired = await this.dataSource.query(dialectOf(this.dataSource).deleteAtMost('sessions', 'id', 'expires_at < ?'), [now, limit]);
+    const dead = await this.dataSource.query(dialectOf(this.dataSource).deleteAtMost('sessions', 'id', 'revoked_at IS NOT NULL OR last_seen_at < ?'), [idleCutoff, limit]);
     return expired.affectedRows + dead.affectedRows;
   }
 }

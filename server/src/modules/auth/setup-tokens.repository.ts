@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { deleteAtMost } from './batched-delete.js';
+import { dialectOf } from '../../database/sql-dialect.js';
 
 @Injectable()
 export class SetupTokensRepository {
@@ -16,7 +16,7 @@ export class SetupTokensRepository {
   }
 
   async pruneExpired(before: Date, limit: number): Promise<number> {
-    const result = await this.dataSource.query(deleteAtMost(this.dataSource, 'setup_tokens', 'token_hash', 'expires_at < ?'), [before, limit]);
+    const result = await this.dataSource.query(dialectOf(this.dataSource).deleteAtMost('setup_tokens', 'token_hash', 'expires_at < ?'), [before, limit]);
     return result.affectedRows;
   }
 }

@@ -184,7 +184,7 @@ export class RetentionRepository {
    */
   deleteAlertsBefore(term: FenceToken, cutoff: Date, limit: number): Promise<number> {
     return this.fenced(term, async (m) => {
-      const r = await m.query(this.oldestFirst('alerts', 'id', "created_at < ? AND status <> 'PENDING'", 'created_at'), [cutoff, limit]);
+      const r = await m.query(this.info.sql.deleteAtMost('alerts', 'id', "created_at < ? AND status <> 'PENDING'", 'created_at'), [cutoff, limit]);
       return Number(r.affectedRows);
     });
   }
@@ -192,20 +192,9 @@ export class RetentionRepository {
   /** Deletes up to `limit` of the oldest rollup rows with bucket_start before `cutoff`: idx_run_stats_hourly_bucket. */
   deleteRollupsBefore(term: FenceToken, cutoff: Date, limit: number): Promise<number> {
     return this.fenced(term, async (m) => {
-      const r = await m.query(this.oldestFirst('run_stats_hourly', 'rowid', 'bucket_start < ?', 'bucket_start'), [cutoff, limit]);
+      const r = await m.query(this.info.sql.deleteAtMost('run_stats_hourly', 'rowid', 'bucket_start < ?', 'bucket_start'), [cutoff, limit]);
       return Number(r.affectedRows);
     });
-  }
-
-  /**
-   * `DELETE` of at most `?` (the last parameter) rows of `table` matching `where`, oldest by
-   * `order` first. MySQL: `DELETE … ORDER BY … LIMIT`. SQLite takes that only when built with
-   * SQLITE_ENABLE_UPDATE_DELETE_LIMIT, so it deletes by key from the same ordered, limited
-   * SELECT (`key` is the table's primary key, or rowid), which reads the same index range.
-   */
-  private oldestFirst(table: string, key: string, where: string, order: string): string {
-    if (this.info.engine === 'sqlite') return `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where} ORDER BY ${order} LIMIT ?)`;
-    return `DELETE FROM ${table} WHERE ${where} ORDER BY ${order} LIMIT ?`;
   }
 
   /** A short leader write: the fence first, lock waits bounded, a deadlock retried (LeaseLostError is not). */
