@@ -5,6 +5,13 @@ import { defineConfig } from 'vitest/config';
 // SWC, not esbuild: Nest's DI needs emitted decorator metadata.
 const swcPlugin = () => swc.vite({ module: { type: 'es6' } });
 
+// Integration specs that also run on the embedded SQLite engine. The rest stage MySQL-only faults
+// (lock waits, dropped connections, CHECKSUM TABLE) or repeat what these cover.
+const SQLITE_INTEGRATION_SPECS = [
+  'access-matrix', 'alerts', 'apps-api', 'children', 'executor-protocol', 'identity-http', 'jobs-api', 'leader-lease',
+  'metrics', 'retention', 'retries', 'stats', 'trigger-loop', 'triggers',
+];
+
 // One run over every workspace, so the suite ends with a single summary line.
 // Unit and medium tests run in parallel first (group 0); then the end-to-end files, which start
 // real server and executor processes and measure failover times, run one at a time (group 1),
@@ -18,6 +25,21 @@ export default defineConfig({
           name: 'server',
           root: './server',
           include: ['test/unit/**/*.spec.ts', 'test/medium/**/*.spec.ts', 'test/contract/**/*.spec.ts'],
+          pool: 'forks',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // The API and engine-loop integration tests again, on SQLite files (BATON_TEST_ENGINE):
+        // with the contract suite, what proves every repository runs on the embedded engine.
+        plugins: [swcPlugin()],
+        test: {
+          name: 'server-sqlite',
+          root: './server',
+          include: SQLITE_INTEGRATION_SPECS.map((name) => `test/medium/${name}.spec.ts`),
+          env: { BATON_TEST_ENGINE: 'sqlite' },
           pool: 'forks',
           testTimeout: 30_000,
           hookTimeout: 60_000,
