@@ -5,6 +5,11 @@ import { defineConfig } from 'vitest/config';
 // SWC, not esbuild: Nest's DI needs emitted decorator metadata.
 const swcPlugin = () => swc.vite({ module: { type: 'es6' } });
 
+/** A project of server tests: SWC for decorator metadata, forked workers, slow database hooks. */
+function serverProject(test: { name: string; include: string[]; testTimeout: number; sequence: { groupOrder: number }; env?: Record<string, string>; fileParallelism?: boolean }) {
+  return { plugins: [swcPlugin()], test: { root: './server', pool: 'forks' as const, hookTimeout: 60_000, ...test } };
+}
+
 // Integration specs that also run on the embedded SQLite engine. The rest stage MySQL-only faults
 // (lock waits, dropped connections, CHECKSUM TABLE) or repeat what these cover.
 const SQLITE_INTEGRATION_SPECS = [
@@ -19,46 +24,28 @@ const SQLITE_INTEGRATION_SPECS = [
 export default defineConfig({
   test: {
     projects: [
-      {
-        plugins: [swcPlugin()],
-        test: {
-          name: 'server',
-          root: './server',
-          include: ['test/unit/**/*.spec.ts', 'test/medium/**/*.spec.ts', 'test/contract/**/*.spec.ts'],
-          pool: 'forks',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          sequence: { groupOrder: 0 },
-        },
-      },
-      {
-        // The API and engine-loop integration tests again, on SQLite files (BATON_TEST_ENGINE):
-        // with the contract suite, what proves every repository runs on the embedded engine.
-        plugins: [swcPlugin()],
-        test: {
-          name: 'server-sqlite',
-          root: './server',
-          include: SQLITE_INTEGRATION_SPECS.map((name) => `test/medium/${name}.spec.ts`),
-          env: { BATON_TEST_ENGINE: 'sqlite' },
-          pool: 'forks',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          sequence: { groupOrder: 0 },
-        },
-      },
-      {
-        plugins: [swcPlugin()],
-        test: {
-          name: 'server-e2e',
-          root: './server',
-          include: ['test/e2e/**/*.spec.ts'],
-          pool: 'forks',
-          fileParallelism: false,
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
-          sequence: { groupOrder: 1 },
-        },
-      },
+      serverProject({
+        name: 'server',
+        include: ['test/unit/**/*.spec.ts', 'test/medium/**/*.spec.ts', 'test/contract/**/*.spec.ts'],
+        testTimeout: 30_000,
+        sequence: { groupOrder: 0 },
+      }),
+      // The API and engine-loop integration tests again, on SQLite files (BATON_TEST_ENGINE):
+      // with the contract suite, what proves every repository runs on the embedded engine.
+      serverProject({
+        name: 'server-sqlite',
+        include: SQLITE_INTEGRATION_SPECS.map((name) => `test/medium/${name}.spec.ts`),
+        env: { BATON_TEST_ENGINE: 'sqlite' },
+        testTimeout: 30_000,
+        sequence: { groupOrder: 0 },
+      }),
+      serverProject({
+        name: 'server-e2e',
+        include: ['test/e2e/**/*.spec.ts'],
+        fileParallelism: false,
+        testTimeout: 60_000,
+        sequence: { groupOrder: 1 },
+      }),
       {
         test: {
           name: 'tools',
