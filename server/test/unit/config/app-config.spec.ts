@@ -6,7 +6,7 @@ import { CONFIG_VARIABLES } from '../../../src/config/config-variables.js';
 describe('AppConfig.fromEnv', () => {
   it('applies defaults', () => {
     const c = AppConfig.fromEnv({});
-    expect(c.databaseUrl).toBe('mysql://root@127.0.0.1:3306/baton');
+    expect(c.databaseUrl).toBe('sqlite:data/baton.sqlite');
     expect(c.port).toBe(8080);
     expect(c.databasePoolSize).toBe(10);
     expect(c.migrateOnStart).toBe(true);
@@ -42,7 +42,11 @@ describe('AppConfig.fromEnv', () => {
     }
   });
 
-  it.each(['mysql://root@127.0.0.1:3306/', 'not a url', 'mysql://h/bad-name!'])('rejects DATABASE_URL %s', (url) => {
+  it.each(['sqlite:/var/lib/baton/baton.sqlite', 'mysql://u:p@db:3306/baton', 'mariadb://db/baton'])('accepts DATABASE_URL %s', (url) => {
+    expect(AppConfig.fromEnv({ DATABASE_URL: url }).databaseUrl).toBe(url);
+  });
+
+  it.each(['mysql://root@127.0.0.1:3306/', 'not a url', 'mysql://h/bad-name!', 'sqlite:'])('rejects DATABASE_URL %s', (url) => {
     expect(() => AppConfig.fromEnv({ DATABASE_URL: url })).toThrow(/DATABASE_URL/);
   });
 });
