@@ -24,7 +24,12 @@ export class AppConfig {
 
   /** ADVERTISE_URL, else this host (HOST when it names one address) and the port actually listened on. */
   get advertiseUrl(): string {
-    return this.advertiseUrlFor(this.listeningPort ?? this.values.port);
+    return this.advertiseUrlFor(this.portInUse);
+  }
+
+  /** The port actually listened on, once known; PORT until then. */
+  get portInUse(): number {
+    return this.listeningPort ?? this.values.port;
   }
 
   /** What advertiseUrl is once the server listens on `port` (without recording it). */
@@ -32,6 +37,14 @@ export class AppConfig {
     if (this.values.advertiseUrl) return this.values.advertiseUrl;
     const host = ['0.0.0.0', '::', ''].includes(this.values.host) ? hostname() : this.values.host;
     return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  }
+
+  /**
+   * How a browser on this machine reaches the server when it listens on every interface and no
+   * ADVERTISE_URL is set (`http://localhost:<port>`); otherwise null, and advertiseUrl is the way.
+   */
+  localUrlFor(port: number): string | null {
+    return !this.values.advertiseUrl && ['0.0.0.0', '::', ''].includes(this.values.host) ? `http://localhost:${port}` : null;
   }
   get logLevel(): AppConfigValues['logLevel'] { return this.values.logLevel; }
   get logFormat(): AppConfigValues['logFormat'] { return this.values.logFormat; }

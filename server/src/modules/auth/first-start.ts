@@ -62,17 +62,23 @@ export class FirstStart implements OnApplicationBootstrap {
     const token = randomToken();
     const ttlMs = this.config.setupTokenTtlMs;
     await this.setupTokens.insert(token.hash, now, new Date(now.getTime() + ttlMs));
-    const log = (baseUrl: string) =>
-      this.logger.warn(`No user exists yet. Create the first admin within ${Math.round(ttlMs / 60_000)} minutes at ${baseUrl}/setup?token=${token.value}`);
+    const log = (port: number) => {
+      const link = (baseUrl: string) => `${baseUrl}/setup?token=${token.value}`;
+      const local = this.config.localUrlFor(port);
+      const remote = this.config.advertiseUrlFor(port);
+      // On a first start the operator is usually on this machine; the host name serves the others.
+      const where = local ? `${link(local)} (from another machine: ${link(remote)})` : link(remote);
+      this.logger.warn(`No user exists yet. Create the first admin within ${Math.round(ttlMs / 60_000)} minutes at ${where}`);
+    };
     if (this.config.advertiseUrlKnown) {
-      log(this.config.advertiseUrl);
+      log(this.config.portInUse);
       return;
     }
     // PORT=0: the link names the port once the server listens.
     const server = this.httpHost.httpAdapter.getHttpServer() as Server;
     server.once('listening', () => {
       const address = server.address();
-      log(this.config.advertiseUrlFor(address && typeof address === 'object' ? address.port : this.config.port));
+      log(address && typeof address === 'object' ? address.port : this.config.port);
     });
   }
 }

@@ -57,3 +57,15 @@ describe('docs/configuration.md', () => {
     for (const spec of Object.values(CONFIG_VARIABLES)) expect(doc, spec.name).toContain(`\`${spec.name}\``);
   });
 });
+
+describe('AppConfig.localUrlFor', () => {
+  it('offers localhost when the server listens on every interface and nothing is advertised', () => {
+    expect(AppConfig.fromEnv({}).localUrlFor(8080)).toBe('http://localhost:8080');
+    expect(AppConfig.fromEnv({ HOST: '::' }).localUrlFor(81)).toBe('http://localhost:81');
+  });
+
+  it('offers nothing when HOST names one address or ADVERTISE_URL is set', () => {
+    expect(AppConfig.fromEnv({ HOST: '127.0.0.1' }).localUrlFor(8080)).toBeNull();
+    expect(AppConfig.fromEnv({ ADVERTISE_URL: 'https://baton.example.com' }).localUrlFor(8080)).toBeNull();
+  });
+});
