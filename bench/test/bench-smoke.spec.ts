@@ -1,7 +1,8 @@
 /**
- * Keeps `npm run bench` from rotting unseen: the harness end to end on a tiny scale (its own
- * database, a real server node, a real executor process, trigger-batch, the raw limits), and the
- * pure pieces that turn measurements into figures. Speed is never asserted here.
+ * Keeps `npm run bench` from rotting unseen: the harness end to end on a tiny scale on both
+ * engines (its own database, a real server node, a real executor process, trigger-batch, the
+ * bench's own SQL, the raw limits), and the pure pieces that turn measurements into figures.
+ * Speed is never asserted here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchContext } from '../src/lib/context.js';
@@ -9,24 +10,28 @@ import { createBenchDatabase, type BenchDatabase } from '../src/lib/database.js'
 import { describeMachine } from '../src/lib/machine.js';
 import { histogramDelta, parseHistogram, sumSeries } from '../src/lib/metrics-text.js';
 import { cpuSeconds } from '../src/lib/proc-stats.js';
-import { renderMarkdown, scenarioReport, fractionsOf } from '../src/lib/report.js';
+import { cloneJobs, disableJobs } from '../src/lib/jobs-sql.js';
+import { notApplicableReport, renderMarkdown, scenarioReport, fractionsOf } from '../src/lib/report.js';
+import { cancelBacklog, plannedFires } from '../src/lib/runs-sql.js';
 import { analyzeStarts } from '../src/lib/starts.js';
 import { percentile, spread, summarizeLateness } from '../src/lib/stats.js';
+import { failover } from '../src/scenarios/failover.js';
 import { limits } from '../src/scenarios/limits.js';
 import { throughput } from '../src/scenarios/throughput.js';
 
-let db: BenchDatabase;
 const lines: string[] = [];
-const ctx = (): BenchContext => ({ db, options: { quick: true, scaleJobs: 10, repetitions: 1, throughputRuns: 100, limitSeconds: 0.3 }, log: (m) => lines.push(m) });
 
-beforeAll(async () => {
-  db = await createBenchDatabase();
-});
-afterAll(async () => {
-  await db?.drop();
-});
+describe.each(['mysql', 'sqlite'] as const)('bench harness on %s', (engine) => {
+  let db: BenchDatabase;
+  const ctx = (): BenchContext => ({ db, options: { quick: true, scaleJobs: 10, repetitions: 1, throughputRuns: 100, limitSeconds: 0.3 }, log: (m) => lines.push(m) });
 
-describe('bench harness', () => {
+  beforeAll(async () => {
+    db = await createBenchDatabase(engine);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
   it('runs the throughput scenario end to end: server, executor, trigger-batch, every run SUCCEEDED', async () => {
     const result = await throughput.run(ctx());
     expect(result.reps).toHaveLength(1);
@@ -34,9 +39,31 @@ describe('bench harness', () => {
     expect(rep.runsPerSecond).toBeGreaterThan(0);
     expect(rep.serverCpuSeconds).toBeGreaterThan(0);
     expect(rep.queriesPerRun).toBeGreaterThan(1);
-    const [row] = (await db.pool.query("SELECT COUNT(*) AS n FROM runs WHERE status = 'SUCCEEDED'"))[0] as Array<{ n: number }>;
+    // On SQLite the database is the server process: no separate database CPU figure.
+    expect('databaseCpuSeconds' in rep).toBe(engine === 'mysql');
+    const [row] = await db.select<{ n: number }>("SELECT COUNT(*) AS n FROM runs WHERE status = 'SUCCEEDED'");
     expect(Number(row!.n)).toBe(100);
   }, 60_000);
+
+  it('clones jobs, counts planned fires and cancels a backlog with the same SQL on the engine', async () => {
+    // The throughput run above left the server's schema and one job behind.
+    const [job] = await db.select<{ id: number | string; created_at: Date }>('SELECT id, created_at FROM jobs ORDER BY id LIMIT 1');
+    expect(job!.created_at).toBeInstanceOf(Date);
+    const range = await cloneJobs(db, String(job!.id), 3, { namePrefix: 'smoke-', nextFireAt: () => new Date(Date.UTC(2030, 0, 1)) });
+    expect(BigInt(range.lastId) - BigInt(range.firstId)).toBe(2n);
+    const fire = new Date(Date.UTC(2030, 0, 1, 0, 0, 1));
+    const run = (jobId: string, status: string) => db.write("INSERT INTO runs (job_id, app_id, trigger_type, status, scheduled_at, fire_time, shard_index, created_at, updated_at) SELECT id, app_id, 'CRON', ?, ?, ?, ?, ?, ? FROM jobs WHERE id = ?", [status, fire, fire, status === 'SKIPPED' ? 1 : 0, fire, fire, jobId]);
+    await run(range.firstId, 'SCHEDULED');
+    await run(range.firstId, 'SKIPPED');
+    await run(range.lastId, 'SCHEDULED');
+    expect(await plannedFires(ctx(), range, fire.getTime(), fire.getTime() + 1000)).toEqual({ planned: 2, skipped: 1 });
+    await cancelBacklog(ctx(), range);
+    const [open] = await db.select<{ n: number }>("SELECT COUNT(*) AS n FROM runs WHERE status = 'SCHEDULED' AND job_id BETWEEN ? AND ?", [range.firstId, range.lastId]);
+    expect(Number(open!.n)).toBe(0);
+    await disableJobs(db, range);
+    const [enabled] = await db.select<{ n: number }>('SELECT COUNT(*) AS n FROM jobs WHERE enabled = 1 AND id BETWEEN ? AND ?', [range.firstId, range.lastId]);
+    expect(Number(enabled!.n)).toBe(0);
+  });
 
   it('measures the raw limits and prints Baton as a fraction of them', async () => {
     const result = await limits.run(ctx());
@@ -45,10 +72,20 @@ describe('bench harness', () => {
     const reports = [scenarioReport(limits, result), scenarioReport(throughput, { reps: [{ runsPerSecond: 50 }], setup: 'tiny' })];
     const fractions = fractionsOf(reports)!;
     expect(fractions.ofInsertRate).toBeCloseTo(50 / result.reps[0]!.insertRowsPerSecond!, 6);
-    const markdown = renderMarkdown({ startedAt: 'x', finishedAt: new Date().toISOString(), mode: 'quick', repetitions: 1, scaleJobs: 10, machine: describeMachine(db.version), commit: 'test', scenarios: reports, fractions });
-    expect(markdown).toContain('### The limit');
+    const markdown = renderMarkdown({ engine, startedAt: 'x', finishedAt: new Date().toISOString(), mode: 'quick', repetitions: 1, scaleJobs: 10, machine: describeMachine(db.description), commit: 'test', scenarios: reports, fractions });
+    expect(markdown).toContain(engine === 'mysql' ? '### The limit: raw MariaDB' : '### The limit: raw SQLite');
+    expect(markdown).toContain(db.description);
     expect(markdown).toContain('| runs/s (accepted → SUCCEEDED persisted) | 50 | 50 – 50 | ≥ 10,000 |');
   }, 30_000);
+});
+
+describe('bench report', () => {
+  it('says why a scenario was not run on the engine instead of leaving it out', () => {
+    const report = notApplicableReport(failover, 'n/a on the embedded engine (one node)');
+    const markdown = renderMarkdown({ engine: 'sqlite', startedAt: 'x', finishedAt: new Date().toISOString(), mode: 'full', repetitions: 3, scaleJobs: 10, machine: describeMachine('SQLite 3'), commit: 'test', scenarios: [report], fractions: null });
+    expect(markdown).toContain(`### ${failover.title}\n\nNot run: n/a on the embedded engine (one node).`);
+    expect(failover.severalNodes).toBe(true);
+  });
 });
 
 describe('bench figures', () => {

@@ -31,6 +31,8 @@ export interface FigureSpec {
 
 export interface ScenarioResult {
   reps: Figures[];
+  /** The scenario's title where it depends on the engine. */
+  title?: string;
   /** Facts about the set-up, shown under the scenario's table. */
   setup: string;
 }
@@ -39,5 +41,7 @@ export interface Scenario {
   name: string;
   title: string;
   figures: FigureSpec[];
+  /** Starts more than one server node: not possible on the embedded engine. */
+  severalNodes?: true;
   run(ctx: BenchContext): Promise<ScenarioResult>;
 }

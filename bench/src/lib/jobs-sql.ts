@@ -1,17 +1,15 @@
-import type { Pool } from 'mysql2/promise';
-import { writeWithRetry } from './database.js';
+import type { BenchDatabase } from './database.js';
 
-/** Rows per INSERT: about 1 MB of SQL, far below the default max_allowed_packet (16 MB). */
+/** Rows per INSERT: about 1 MB of SQL, far below MySQL's default max_allowed_packet (16 MB); on SQLite, rows per transaction. */
 const ROWS_PER_INSERT = 2_000;
 
 /**
  * Inserts `count` copies of a job made through the API (so every column holds what the server
- * itself writes), each with its own name and first fire time. Batched multi-row INSERTs: a
- * million jobs take a minute, where the API would take an hour. Returns the range of new ids.
+ * itself writes), each with its own name and first fire time. Batched inserts: a million jobs
+ * take a minute, where the API would take an hour. Returns the range of new ids.
  */
-export async function cloneJobs(pool: Pool, templateId: string, count: number, opts: { namePrefix: string; nextFireAt(i: number): Date }): Promise<{ firstId: string; lastId: string }> {
-  const [rows] = await pool.query('SELECT * FROM jobs WHERE id = ?', [templateId]);
-  const template = (rows as Array<Record<string, unknown>>)[0];
+export async function cloneJobs(db: BenchDatabase, templateId: string, count: number, opts: { namePrefix: string; nextFireAt(i: number): Date }): Promise<{ firstId: string; lastId: string }> {
+  const [template] = await db.select<Record<string, unknown>>('SELECT * FROM jobs WHERE id = ?', [templateId]);
   if (!template) throw new Error(`job ${templateId} not found`);
   const columns = Object.keys(template).filter((c) => c !== 'id');
   const now = new Date();
@@ -32,15 +30,14 @@ export async function cloneJobs(pool: Pool, templateId: string, count: number, o
         }
       }));
     }
-    const [result] = await pool.query(`INSERT INTO jobs (${columns.map((c) => `\`${c}\``).join(', ')}) VALUES ?`, [batch]);
-    const { insertId, affectedRows } = result as { insertId: number | string; affectedRows: number };
-    firstId ??= String(insertId);
-    lastId = String(BigInt(insertId) + BigInt(affectedRows) - 1n);
+    const ids = await db.insertRows('jobs', columns, batch);
+    firstId ??= ids.firstId;
+    lastId = ids.lastId;
   }
   return { firstId: firstId!, lastId };
 }
 
 /** Stops the copies firing (the runs they already planned still run). */
-export async function disableJobs(pool: Pool, range: { firstId: string; lastId: string }): Promise<void> {
-  await writeWithRetry(pool, 'UPDATE jobs SET enabled = 0, next_fire_at = NULL WHERE id BETWEEN ? AND ?', [range.firstId, range.lastId]);
+export async function disableJobs(db: BenchDatabase, range: { firstId: string; lastId: string }): Promise<void> {
+  await db.write('UPDATE jobs SET enabled = 0, next_fire_at = NULL WHERE id BETWEEN ? AND ?', [range.firstId, range.lastId]);
 }

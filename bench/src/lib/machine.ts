@@ -13,7 +13,7 @@ export interface MachineInfo {
 }
 
 /** The machine as it is at run time, for the results and docs/benchmarks.md. */
-export function describeMachine(databaseVersion: string): MachineInfo {
+export function describeMachine(database: string): MachineInfo {
   const list = cpus();
   let os = `${platform()} ${release()}`;
   try {
@@ -29,6 +29,6 @@ export function describeMachine(databaseVersion: string): MachineInfo {
     os,
     node: process.version,
     loadAverage: Math.round(loadavg()[0]! * 100) / 100,
-    database: /mariadb/i.test(databaseVersion) ? `MariaDB ${databaseVersion}` : `MySQL ${databaseVersion}`,
+    database,
   };
 }

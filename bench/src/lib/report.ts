@@ -1,4 +1,5 @@
 import type { FigureSpec, Scenario, ScenarioResult } from './context.js';
+import type { Engine } from './database.js';
 import type { MachineInfo } from './machine.js';
 import { spreadAll, type Spread } from './stats.js';
 
@@ -10,9 +11,13 @@ export interface ScenarioReport {
   reps: ScenarioResult['reps'];
   summary: Record<string, Spread>;
   error?: string;
+  /** Why the scenario was not run on this engine. */
+  notApplicable?: string;
 }
 
 export interface BenchReport {
+  /** The storage engine the server nodes ran on (results before it existed: MySQL). */
+  engine: Engine;
   startedAt: string;
   finishedAt: string;
   mode: 'quick' | 'full';
@@ -27,7 +32,12 @@ export interface BenchReport {
 
 export function scenarioReport(scenario: Scenario, result: ScenarioResult | Error): ScenarioReport {
   if (result instanceof Error) return { name: scenario.name, title: scenario.title, setup: '', figures: scenario.figures, reps: [], summary: {}, error: result.message };
-  return { name: scenario.name, title: scenario.title, setup: result.setup, figures: scenario.figures, reps: result.reps, summary: spreadAll(result.reps) };
+  return { name: scenario.name, title: result.title ?? scenario.title, setup: result.setup, figures: scenario.figures, reps: result.reps, summary: spreadAll(result.reps) };
+}
+
+/** A scenario the engine cannot host, reported as such rather than left out. */
+export function notApplicableReport(scenario: Scenario, reason: string): ScenarioReport {
+  return { name: scenario.name, title: scenario.title, setup: '', figures: scenario.figures, reps: [], summary: {}, notApplicable: reason };
 }
 
 export function fractionsOf(scenarios: ScenarioReport[]): BenchReport['fractions'] {
@@ -48,13 +58,19 @@ export function renderMarkdown(report: BenchReport): string {
   const out: string[] = [
     `Measured ${report.finishedAt.slice(0, 16).replace('T', ' ')} UTC, ${report.mode} mode (${report.repetitions} repetition${report.repetitions > 1 ? 's' : ''} per scenario, median and min–max), commit \`${report.commit}\`.`,
     '',
-    `Machine: ${m.cores} × ${m.cpuModel}, ${m.ramGiB} GiB RAM, ${m.os}; Node.js ${m.node}; ${m.database} (local, default settings). Server nodes, executors, MariaDB and the bench driver all share these cores; the 1-minute load average was ${m.loadAverage} at the end (above ${m.cores} means other work competed for the CPU).`,
+    report.engine === 'sqlite'
+      ? `Machine: ${m.cores} × ${m.cpuModel}, ${m.ramGiB} GiB RAM, ${m.os}; Node.js ${m.node}; ${m.database} embedded in the server process, one file on local disk (WAL, synchronous FULL). The server node, executors and the bench driver all share these cores; the 1-minute load average was ${m.loadAverage} at the end (above ${m.cores} means other work competed for the CPU).`
+      : `Machine: ${m.cores} × ${m.cpuModel}, ${m.ramGiB} GiB RAM, ${m.os}; Node.js ${m.node}; ${m.database} (local, default settings). Server nodes, executors, MariaDB and the bench driver all share these cores; the 1-minute load average was ${m.loadAverage} at the end (above ${m.cores} means other work competed for the CPU).`,
     '',
   ];
   for (const s of report.scenarios) {
     out.push(`### ${s.title}`, '');
     if (s.error) {
       out.push(`Failed: ${s.error}`, '');
+      continue;
+    }
+    if (s.notApplicable) {
+      out.push(`Not run: ${s.notApplicable}.`, '');
       continue;
     }
     out.push('| figure | median | range | target |', '| --- | ---: | ---: | --- |');

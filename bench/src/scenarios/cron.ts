@@ -36,13 +36,13 @@ export const cron: Scenario = {
         const windowStart = Math.ceil(Date.now() / 1000) * 1000 + 4_000;
         const windowEnd = windowStart + seconds * 1000;
         cluster.resetStarts();
-        const range = await cloneJobs(ctx.db.pool, template.id, JOBS, { namePrefix: `${uniqueName('cron')}-`, nextFireAt: () => new Date(windowStart) });
+        const range = await cloneJobs(ctx.db, template.id, JOBS, { namePrefix: `${uniqueName('cron')}-`, nextFireAt: () => new Date(windowStart) });
         const isOurs = (jobId: string) => BigInt(jobId) >= BigInt(range.firstId) && BigInt(jobId) <= BigInt(range.lastId);
         const inWindow = (r: [string, string, number, number]) => isOurs(r[1]) && r[2] >= windowStart && r[2] < windowEnd;
         const expected = JOBS * seconds;
         await until(windowEnd);
         await waitFor(() => analyzeStarts(cluster.starts(), { key: 'fire', include: inWindow }).fires >= expected, { timeoutMs: GRACE_MS, message: 'every fire of the window starts' }).catch(() => undefined);
-        await disableJobs(ctx.db.pool, range);
+        await disableJobs(ctx.db, range);
         const result = analyzeStarts(cluster.starts(), { key: 'fire', include: inWindow });
         const { planned, skipped } = await plannedFires(ctx, range, windowStart, windowEnd);
         const lateness = summarizeLateness(result.latenessMs);

@@ -16,6 +16,7 @@ const GRACE_MS = 10_000;
 export const failover: Scenario = {
   name: 'failover',
   title: `Failover: SIGKILL the leader under load (lease TTL ${TTL_MS / 1000} s)`,
+  severalNodes: true,
   figures: [
     { key: 'takeoverMs', label: 'kill → other node leads, ms' },
     { key: 'nextFireMs', label: 'kill → next fire starts, ms', target: `≤ ${TTL_MS + 1000} (TTL + 1 s)` },
@@ -36,7 +37,7 @@ export const failover: Scenario = {
         const template = await cluster.api.createJob(noopJob(cluster.app.name, uniqueName('fo-template'), { type: 'CRON', expression: '* * * * * ?' }, { enabled: false }));
         const firstEpoch = Number((await cluster.api.cluster()).leader?.epoch ?? Number.NaN);
         const windowStart = Math.ceil(Date.now() / 1000) * 1000 + 3_000;
-        const range = await cloneJobs(ctx.db.pool, template.id, jobs, { namePrefix: `${uniqueName('fo')}-`, nextFireAt: () => new Date(windowStart) });
+        const range = await cloneJobs(ctx.db, template.id, jobs, { namePrefix: `${uniqueName('fo')}-`, nextFireAt: () => new Date(windowStart) });
         const isOurs = (r: StartRecord) => BigInt(r[1]) >= BigInt(range.firstId) && BigInt(r[1]) <= BigInt(range.lastId);
         // Three seconds of steady load, then kill the leader in the middle of a second.
         await until(windowStart + 3_500);
@@ -62,7 +63,7 @@ export const failover: Scenario = {
         const expected = (jobs * (windowEnd - windowStart)) / 1000;
         await until(windowEnd);
         await waitFor(() => analyzeStarts(cluster.starts(), { key: 'fire', include: inWindow }).fires >= expected, { timeoutMs: GRACE_MS, message: 'every fire starts' }).catch(() => undefined);
-        await disableJobs(ctx.db.pool, range);
+        await disableJobs(ctx.db, range);
         const result = analyzeStarts(cluster.starts(), { key: 'fire', include: inWindow });
         const { planned, skipped } = await plannedFires(ctx, range, windowStart, windowEnd);
         const finalEpoch = Number((await survivor.api.cluster()).leader?.epoch ?? Number.NaN);

@@ -32,7 +32,7 @@ export const scale: Scenario = {
       const template = await cluster.api.createJob(noopJob(cluster.app.name, uniqueName('scale-template'), { type: 'FIXED_RATE', expression: 'P1D' }, { enabled: false }));
       const firstFire = Date.now() + 3_600_000;
       const started = performance.now();
-      await cloneJobs(ctx.db.pool, template.id, jobs, { namePrefix: `${uniqueName('scale')}-`, nextFireAt: (i) => new Date(firstFire + Math.floor((i * DAY_MS) / jobs)) });
+      await cloneJobs(ctx.db, template.id, jobs, { namePrefix: `${uniqueName('scale')}-`, nextFireAt: (i) => new Date(firstFire + Math.floor((i * DAY_MS) / jobs)) });
       insertSeconds = (performance.now() - started) / 1000;
       ctx.log(`  scale: inserted ${jobs.toLocaleString('en')} jobs in ${insertSeconds.toFixed(1)} s`);
       const leader = cluster.nodes[0]!;
