@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DispatchMessage, DispatchReply, RunDto } from '@baton/protocol';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DispatchMessage, DispatchReply, RunDto, TriggerBatchResponse } from '@baton/protocol';
+import { DispatchRepository } from '../../src/modules/dispatch/dispatch.repository.js';
 import { newApp, newJob } from '../support/builders.js';
 import { waitFor } from '../support/poll.js';
 import { connectRaw, handshake, type RawSocket } from '../support/raw-executor.js';
@@ -47,8 +48,13 @@ async function rawExecutor(concurrency: number) {
   /** A heartbeat, answered by the server (so processed) before this resolves. */
   const heartbeat = (runIds: string[]) =>
     socket.timeout(5000).emitWithAck('heartbeat.v1', { inFlight: runIds.map((runId) => ({ runId, attempt: 1 })), pendingResults: [], draining: false });
+  const triggerBatch = async (count: number): Promise<string[]> => {
+    const res = await server.api.post(`/jobs/${job.key}/trigger-batch`, { requests: Array.from({ length: count }, () => ({})) });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBeLessThan(300);
+    return (res.body as TriggerBatchResponse).items.map((item) => item.run!.id);
+  };
   const finish = (runId: string) => socket.timeout(5000).emitWithAck('run.result.v1', { runId, attempt: 1, outcome: 'SUCCEEDED', finishedAt: new Date().toISOString(), result: null });
-  return { socket, dispatches, trigger, heartbeat, finish };
+  return { socket, dispatches, trigger, triggerBatch, heartbeat, finish };
 }
 
 const runOf = async (id: string) => (await server.api.get<RunDto>(`/runs/${id}`)).body;
@@ -110,5 +116,32 @@ describe('the leader\'s count of an executor\'s free slots', () => {
     }, { message: 'the refused run waits' });
     expect(waiting.statusReason).toBe('waiting: every executor that could take it failed to take it in the last 30 s; it is offered again after that');
     expect(exec.dispatches).toHaveLength(1);
+  });
+
+  it('shows why a backlog waits with one write per reason and pass, not one per run', async () => {
+    const exec = await rawExecutor(1);
+    const repo = server.app.get(DispatchRepository);
+    const writes: number[] = [];
+    const original = repo.setWaitingReason.bind(repo);
+    const spy = vi.spyOn(repo, 'setWaitingReason').mockImplementation(async (runIds, reason) => {
+      writes.push(runIds.length);
+      return original(runIds, reason);
+    });
+    try {
+      const first = await exec.trigger();
+      await waitFor(() => exec.dispatches.length === 1, { message: 'the first run is dispatched' });
+      const backlog = await exec.triggerBatch(30);
+      await waitFor(async () => {
+        const runs = await Promise.all(backlog.map(runOf));
+        return runs.every((r) => r.statusReason === 'waiting: all 1 executors are busy (at their concurrency limit)');
+      }, { message: 'the backlog shows why it waits' });
+      expect(exec.dispatches).toHaveLength(1);
+      // Each pass parks every waiting run of a reason with one write (before: one write per run).
+      expect(Math.max(...writes)).toBeGreaterThan(1);
+      expect(writes.length).toBeLessThan(backlog.length);
+      exec.dispatches[0]!.answer({ accepted: [first], rejected: [] });
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

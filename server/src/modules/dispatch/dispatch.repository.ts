@@ -19,6 +19,8 @@ export interface ParentInfo {
 
 const ids = (list: string[]) => list.map(() => '?').join(',');
 
+const WAITING_REASON_CHUNK = 1_000;
+
 /** The dispatcher's SQL: reading the outbox, fenced claims, acks and reverts. */
 @Injectable()
 export class DispatchRepository {
@@ -133,14 +135,13 @@ export class DispatchRepository {
     });
   }
 
-  /** Shows why runs wait, writing only where the reason changed. */
+  /** Shows why runs wait, writing only where the reason changed; in chunks that keep the IN list short. */
   async setWaitingReason(runIds: string[], reason: string): Promise<void> {
-    if (runIds.length === 0) return;
-    await this.dataSource.query(`UPDATE runs SET status_reason = ? WHERE id IN (${ids(runIds)}) AND status = 'SCHEDULED' AND (status_reason IS NULL OR status_reason <> ?)`, [
-      reason.slice(0, 255),
-      ...runIds,
-      reason.slice(0, 255),
-    ]);
+    const text = reason.slice(0, 255);
+    for (let i = 0; i < runIds.length; i += WAITING_REASON_CHUNK) {
+      const chunk = runIds.slice(i, i + WAITING_REASON_CHUNK);
+      await this.dataSource.query(`UPDATE runs SET status_reason = ? WHERE id IN (${ids(chunk)}) AND status = 'SCHEDULED' AND (status_reason IS NULL OR status_reason <> ?)`, [text, ...chunk, text]);
+    }
   }
 
   /**

@@ -44,6 +44,8 @@ export class Dispatcher implements LeaderDuty {
   private pending = new Map<string, RunEntity>();
   /** Runs told to wait since the last event: not re-examined until something changes. */
   private parked = new Set<string>();
+  /** Runs parked in this flush, by the reason shown for them: written once per reason after planning. */
+  private waiting = new Map<string, string[]>();
   private flushing: Promise<void> | null = null;
   private again = false;
   private readonly sends = new Set<Promise<void>>();
@@ -155,11 +157,13 @@ export class Dispatcher implements LeaderDuty {
         }
         await this.planJob(term, info, runs, active.get(jobId) ?? [], now, sends);
       }
+      await this.showWaitingReasons();
       for (const send of [...sends.values()]) {
         sends.delete(send.instanceId);
         await this.claimAndSend(term, send, jobs, parents, now);
       }
     } finally {
+      this.waiting.clear();
       // Runs chosen for an instance but never sent (this flush failed) do not occupy it.
       for (const send of sends.values()) for (const r of send.runs) this.registry.markDone(send.instanceId, r.id);
     }
@@ -173,7 +177,7 @@ export class Dispatcher implements LeaderDuty {
     const decision = applyBlockStrategy({ strategy: job.blockStrategy, activeRunIds: active.map((r) => r.id), dueRunIds: live.map((r) => r.id) });
     for (const old of active.filter((r) => decision.cover.includes(r.id))) await this.killer.kill(old, 'COVERED');
     if (decision.skip) await this.skip(decision.skip.runIds, decision.skip.reason, now);
-    if (decision.wait) await this.park(decision.wait.runIds, decision.wait.reason);
+    if (decision.wait) this.park(decision.wait.runIds, decision.wait.reason);
     for (const run of live.filter((r) => decision.dispatch.includes(r.id))) {
       if (job.routeStrategy === 'SHARDING_BROADCAST' && run.shardTotal === 1) await this.broadcast(term, info, run, now, sends);
       else await this.routeOne(info, run, sends);
@@ -290,9 +294,22 @@ export class Dispatcher implements LeaderDuty {
     return live.some((e) => e.instanceId === instanceId);
   }
 
-  private async park(runIds: string[], reason: string): Promise<void> {
+  /**
+   * Holds runs back until something changes (an executor frees a slot or connects). Their reason
+   * is written after planning, in one statement per reason: a backlog of thousands of runs waiting
+   * for a full executor is re-examined on every run end, and one UPDATE per run per pass made the
+   * dispatcher's writes grow with the backlog.
+   */
+  private park(runIds: string[], reason: string): void {
     for (const id of runIds) this.parked.add(id);
-    await this.repo.setWaitingReason(runIds, `waiting: ${reason}`);
+    const text = `waiting: ${reason}`;
+    this.waiting.set(text, [...(this.waiting.get(text) ?? []), ...runIds]);
+  }
+
+  private async showWaitingReasons(): Promise<void> {
+    const waiting = [...this.waiting];
+    this.waiting.clear();
+    for (const [reason, runIds] of waiting) await this.repo.setWaitingReason(runIds, reason);
   }
 
   private async skip(runIds: string[], reason: string, now: Date): Promise<void> {
