@@ -7,14 +7,14 @@ import { FAST_CLUSTER_ENV } from '../support/e2e-env.js';
 import { startExecutorProcess, type ExecutorProcess } from '../support/executor-process.js';
 import { waitFor } from '../support/poll.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { createTestDatabase, TEST_ENGINES, type TestDatabase } from '../support/test-database.js';
 
 const TTL_MS = Number(FAST_CLUSTER_ENV.LEADER_LEASE_TTL_MS);
 const procs: Array<ServerProcess | ExecutorProcess> = [];
-let db: TestDatabase | undefined;
+const dbs: TestDatabase[] = [];
 afterAll(async () => {
   await stopAll(procs);
-  await db?.drop();
+  for (const db of dbs) await db.drop();
 });
 
 async function freePort(): Promise<number> {
@@ -25,12 +25,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('a delayed run across a server restart', () => {
+// On both engines: an accepted run is durable before the API answers (SQLite: WAL, synchronous FULL).
+describe.each(TEST_ENGINES)('a delayed run across a server restart on %s', (engine) => {
   it('survives the server being SIGKILLed and fires after the restart, within the lease TTL + 2 s of its time', { timeout: 60_000 }, async () => {
-    db = await createTestDatabase('restart');
+    const db = await createTestDatabase('restart', engine);
+    dbs.push(db);
     const port = await freePort();
     // The same port and node id, as an orchestrator restarting the pod.
-    const start = () => startServerProcess({ databaseUrl: db!.url, nodeId: 'restart-1', env: { ...FAST_CLUSTER_ENV, PORT: String(port) } });
+    const start = () => startServerProcess({ databaseUrl: db.url, nodeId: 'restart-1', env: { ...FAST_CLUSTER_ENV, PORT: String(port) } });
     let server = await start();
     procs.push(server);
     await waitFor(async () => (await server.api.get<ClusterDto>('/cluster')).body.leader, { message: 'a leader' });
