@@ -122,6 +122,28 @@ describe.each(TEST_ENGINES)('RunsRepository on %s', (engine) => {
     expect((await runRow(e.dataSource, sent)).status).toBe('DISPATCHED');
   });
 
+  it('reads an ended run with the facts its end listeners need about the job, in one go', async () => {
+    const columns = `app_id, name, handler, schedule_type, timezone, misfire_policy, misfire_threshold_ms, catch_up_limit, route_strategy, block_strategy,
+      timeout_ms, retry_backoff, retry_delay_ms, retry_max_delay_ms, retry_on, created_at, updated_at`;
+    const job = async (name: string, type: string) =>
+      String((await e.dataSource.query(`INSERT INTO jobs (${columns}) VALUES (1, ?, 'h', ?, 'UTC', 'SKIP', 0, 0, 'FIRST', 'PARALLEL', 0, 'FIXED', 0, 0, 'FAILED', ?, ?)`, [name, type, T0, T0])).insertId);
+    const delayed = await job('delayed', 'FIXED_DELAY');
+    const plain = await job('plain', 'CRON');
+    await e.dataSource.query("INSERT INTO job_dependencies (parent_job_id, child_job_id, trigger_on, created_at) VALUES (?, ?, 'SUCCESS', ?)", [delayed, plain, T0]);
+    const parentRun = await insertRun(e.dataSource, { jobId: delayed, status: 'SUCCEEDED' });
+    const plainRun = await insertRun(e.dataSource, { jobId: plain, status: 'FAILED' });
+    const orphanRun = await insertRun(e.dataSource, { jobId: '999999', status: 'SUCCEEDED' });
+
+    const parent = await runs.findEnded(parentRun);
+    expect(parent?.run).toMatchObject({ id: parentRun, jobId: delayed, status: 'SUCCEEDED' });
+    expect(parent?.facts).toEqual({ scheduleType: 'FIXED_DELAY', hasChildren: true });
+    expect((await runs.findEnded(plainRun))?.facts).toEqual({ scheduleType: 'CRON', hasChildren: false });
+    expect((await runs.findEnded(orphanRun))?.facts).toEqual({ scheduleType: null, hasChildren: false });
+    expect(await runs.findEnded('987654321')).toBeNull();
+    await e.dataSource.query('DELETE FROM job_dependencies');
+    await e.dataSource.query('DELETE FROM jobs');
+  });
+
   describe('list', () => {
     let ids: string[];
     beforeEach(async () => {

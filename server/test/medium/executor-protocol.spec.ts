@@ -94,6 +94,23 @@ describe('a run over the raw protocol', () => {
     expect((await server.api.get<RunLogPage>(`/runs/${d.runId}/logs?after=1`)).body.chunks.map((c) => c.seq)).toEqual([2]);
   });
 
+  it('plans a FIXED_DELAY job\'s next fire an interval after its run\'s reported end', async () => {
+    const own = await newApp(server.api);
+    const { socket } = await connect(handshake(own.name, own.token, { handlers: ['raw.delay'] }));
+    const dispatches = onDispatch(socket, (msg) => ({ accepted: msg.runs.map((r) => r.runId), rejected: [] }));
+    const job = await newJob(server.api, { app: own.name, handler: 'raw.delay', schedule: { type: 'FIXED_DELAY', expression: 'PT2S' } as never });
+    await waitFor(() => dispatches.length > 0, { message: 'the first fire is dispatched' });
+    const first = dispatches[0]!.runs[0]!;
+    const finishedAt = new Date();
+    expect(await socket.timeout(5000).emitWithAck('run.result.v1', { runId: first.runId, attempt: 1, outcome: 'SUCCEEDED', result: null, finishedAt: finishedAt.toISOString() })).toEqual({ accepted: true });
+    const runs = await waitFor(async () => {
+      const page = (await server.api.get<{ items: RunDto[] }>(`/runs?job=${job.key}`)).body.items;
+      return page.length === 2 ? page : null;
+    }, { message: 'the next fire is planned' });
+    const second = runs.find((r) => r.id !== first.runId)!;
+    expect(Date.parse(second.scheduledAt)).toBe(finishedAt.getTime() + 2_000);
+  });
+
   it('caps a run\'s log: the batch that crosses RUN_LOG_MAX_BYTES keeps what fits plus a marker, later lines are dropped', async () => {
     const own = await newApp(server.api);
     const { socket } = await connect(handshake(own.name, own.token, { handlers: ['chatty'] }));

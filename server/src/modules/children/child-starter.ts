@@ -41,7 +41,9 @@ export class ChildStarter {
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
-    events.onRunEnded(async (run) => {
+    events.onRunEnded(async (run, facts) => {
+      // Known to have no children: nothing to start, and no query.
+      if (facts && !facts.hasChildren) return;
       await this.runEnded(run);
     });
   }

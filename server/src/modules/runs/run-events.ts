@@ -2,7 +2,19 @@ import { Injectable, Logger } from '@nestjs/common';
 import { BatonMetrics } from '../metrics/baton-metrics.js';
 import type { RunEntity } from './run.entity.js';
 
-export type RunEndedListener = (run: RunEntity) => Promise<void> | void;
+/**
+ * What the run-end listeners would otherwise each read about the run's job, read with the ended
+ * run in one statement by whoever has it at hand (RunsRepository.findEnded). Absent: listeners
+ * read what they need themselves.
+ */
+export interface RunEndFacts {
+  /** The job's schedule type; null when the job was deleted. */
+  scheduleType: string | null;
+  /** Whether the job has child jobs. */
+  hasChildren: boolean;
+}
+
+export type RunEndedListener = (run: RunEntity, facts?: RunEndFacts) => Promise<void> | void;
 
 /**
  * In-process notifications about runs, so modules that react to a run's end (FIXED_DELAY
@@ -26,11 +38,11 @@ export class RunEvents {
     this.changedListeners.push(listener);
   }
 
-  async runEnded(run: RunEntity): Promise<void> {
+  async runEnded(run: RunEntity, facts?: RunEndFacts): Promise<void> {
     this.metrics.runsFinished.inc({ status: run.status });
     for (const listener of this.endedListeners) {
       try {
-        await listener(run);
+        await listener(run, facts);
       } catch (error) {
         this.logger.error({ msg: `run ${run.id} end listener failed: ${(error as Error).message}`, runId: run.id }, (error as Error).stack);
       }

@@ -75,9 +75,10 @@ export class RunReportsService {
       reason: msg.handlerIgnoredAbort ? 'the handler ignored the abort signal and was abandoned after the grace period' : null,
     };
     const won = await retryTransient(() => this.runs.finish(msg.runId, msg.attempt, finish, now));
-    const run = await this.runs.findById(msg.runId);
-    if (won && run) {
-      await this.events.runEnded(run);
+    const ended = await this.runs.findEnded(msg.runId);
+    const run = ended?.run ?? null;
+    if (won && ended) {
+      await this.events.runEnded(ended.run, ended.facts);
       return { accepted: true };
     }
     if (!run) return { accepted: false, reason: 'unknown run' };

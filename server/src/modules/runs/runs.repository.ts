@@ -4,6 +4,7 @@ import type { FinalRunStatus, RunStatus, TriggerType } from '@baton/protocol';
 import { whereAppIn } from '../../database/app-scope-sql.js';
 import { dialectOf } from '../../database/sql-dialect.js';
 import { fromList } from './run-status.js';
+import type { RunEndFacts } from './run-events.js';
 import { RunEntity } from './run.entity.js';
 
 export interface RunFilter {
@@ -46,6 +47,22 @@ export class RunsRepository {
 
   findById(id: string): Promise<RunEntity | null> {
     return this.runs.findOneBy({ id });
+  }
+
+  /**
+   * The run, with the facts about its job that the run-end listeners need (so a run of a job
+   * without children or FIXED_DELAY schedule costs them no query): one statement instead of three.
+   */
+  async findEnded(id: string): Promise<{ run: RunEntity; facts: RunEndFacts } | null> {
+    const { entities, raw } = await this.runs
+      .createQueryBuilder('r')
+      .addSelect('(SELECT j.schedule_type FROM jobs j WHERE j.id = r.job_id)', 'job_schedule_type')
+      .addSelect('CASE WHEN EXISTS (SELECT 1 FROM job_dependencies d WHERE d.parent_job_id = r.job_id) THEN 1 ELSE 0 END', 'job_has_children')
+      .where('r.id = :id', { id })
+      .getRawAndEntities<{ job_schedule_type: string | null; job_has_children: number | string }>();
+    const run = entities[0];
+    if (!run) return null;
+    return { run, facts: { scheduleType: raw[0]?.job_schedule_type ?? null, hasChildren: Number(raw[0]?.job_has_children) === 1 } };
   }
 
   /** Newest first, keyset on id; each filter combination has an index (see docs/architecture.md). */

@@ -14,7 +14,9 @@ export class RunEndPlanner {
     private readonly dataSource: DataSource,
     events: RunEvents,
   ) {
-    events.onRunEnded(async (run) => {
+    events.onRunEnded(async (run, facts) => {
+      // Known not to be a FIXED_DELAY job's run: nothing to plan, and no query.
+      if (facts && facts.scheduleType !== 'FIXED_DELAY') return;
       await this.runEnded(run.jobId, run.finishedAt ?? new Date());
     });
   }
