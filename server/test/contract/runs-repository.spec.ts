@@ -5,7 +5,7 @@ import { RunsRepository } from '../../src/modules/runs/runs.repository.js';
 import { LeaseLostError } from '../../src/modules/scheduler/leader-duty.js';
 import type { FenceToken } from '../../src/modules/scheduler/lease-fence.js';
 import { openEngineDatabase, type EngineDatabase } from '../support/engine-database.js';
-import { insertRun, runRow } from '../support/run-rows.js';
+import { insertJob, insertRun, runRow } from '../support/run-rows.js';
 import { TEST_ENGINES } from '../support/test-database.js';
 
 const T0 = new Date('2026-11-21T10:00:00.123Z');
@@ -123,10 +123,7 @@ describe.each(TEST_ENGINES)('RunsRepository on %s', (engine) => {
   });
 
   it('reads an ended run with the facts its end listeners need about the job, in one go', async () => {
-    const columns = `app_id, name, handler, schedule_type, timezone, misfire_policy, misfire_threshold_ms, catch_up_limit, route_strategy, block_strategy,
-      timeout_ms, retry_backoff, retry_delay_ms, retry_max_delay_ms, retry_on, created_at, updated_at`;
-    const job = async (name: string, type: string) =>
-      String((await e.dataSource.query(`INSERT INTO jobs (${columns}) VALUES (1, ?, 'h', ?, 'UTC', 'SKIP', 0, 0, 'FIRST', 'PARALLEL', 0, 'FIXED', 0, 0, 'FAILED', ?, ?)`, [name, type, T0, T0])).insertId);
+    const job = (name: string, scheduleType: string) => insertJob(e.dataSource, { name, scheduleType });
     const delayed = await job('delayed', 'FIXED_DELAY');
     const plain = await job('plain', 'CRON');
     await e.dataSource.query("INSERT INTO job_dependencies (parent_job_id, child_job_id, trigger_on, created_at) VALUES (?, ?, 'SUCCESS', ?)", [delayed, plain, T0]);
@@ -281,10 +278,7 @@ describe.each(TEST_ENGINES)('DispatchRepository and RecoveryRepository on %s', (
   });
 
   it('finds running runs past their job timeout, to the millisecond', async () => {
-    const columns = `app_id, name, handler, schedule_type, timezone, misfire_policy, misfire_threshold_ms, catch_up_limit, route_strategy, block_strategy,
-      timeout_ms, retry_backoff, retry_delay_ms, retry_max_delay_ms, retry_on, created_at, updated_at`;
-    const job = async (name: string, timeoutMs: number) =>
-      String((await e.dataSource.query(`INSERT INTO jobs (${columns}) VALUES (1, ?, 'h', 'NONE', 'UTC', 'SKIP', 0, 0, 'FIRST', 'PARALLEL', ?, 'FIXED', 0, 0, 'FAILED', ?, ?)`, [name, timeoutMs, T0, T0])).insertId);
+    const job = (name: string, timeoutMs: number) => insertJob(e.dataSource, { name, timeoutMs });
     const timed = await job('timed', 1_000);
     const untimed = await job('untimed', 0);
     const over = await insertRun(e.dataSource, { jobId: timed, status: 'RUNNING', startedAt: at(-1_001) });

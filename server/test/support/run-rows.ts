@@ -48,3 +48,15 @@ export async function runRow(ds: DataSource, id: string): Promise<Record<string,
   const rows = await ds.query('SELECT * FROM runs WHERE id = ?', [id]);
   return rows[0];
 }
+
+/** Inserts one job row of app 1 directly (portable SQL) and returns its id, as a string. */
+export async function insertJob(ds: DataSource, job: { name: string; scheduleType?: string; timeoutMs?: number }): Promise<string> {
+  const at = new Date();
+  const result = await ds.query(
+    `INSERT INTO jobs (app_id, name, handler, schedule_type, timezone, misfire_policy, misfire_threshold_ms, catch_up_limit, route_strategy, block_strategy,
+       timeout_ms, retry_backoff, retry_delay_ms, retry_max_delay_ms, retry_on, created_at, updated_at)
+     VALUES (1, ?, 'h', ?, 'UTC', 'SKIP', 0, 0, 'FIRST', 'PARALLEL', ?, 'FIXED', 0, 0, 'FAILED', ?, ?)`,
+    [job.name, job.scheduleType ?? 'NONE', job.timeoutMs ?? 0, at, at],
+  );
+  return String(result.insertId);
+}
