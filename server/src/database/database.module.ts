@@ -5,7 +5,7 @@ import { createDataSource } from './data-source.js';
 import { DatabaseInfo } from './database-info.js';
 import { databaseTarget } from './database-url.js';
 import { inspectServer, migrateDatabase } from './migrator.js';
-import { createSqliteDataSource, serializeSqliteAccess } from './sqlite-data-source.js';
+import { openSqliteDataSource } from './sqlite-data-source.js';
 import { migrateSqlite } from './sqlite-migrator.js';
 
 /** Provides the migrated, connected DataSource to the repositories, on MySQL/MariaDB or SQLite. */
@@ -47,9 +47,7 @@ async function connect(config: AppConfig, info: DatabaseInfo): Promise<DataSourc
   const logger = new Logger('Database');
   const target = databaseTarget(config.databaseUrl);
   if (target.engine === 'sqlite') {
-    const ds = createSqliteDataSource({ file: target.file, migrate: config.migrateOnStart ? (db) => migrateSqlite(db) : undefined });
-    await ds.initialize();
-    serializeSqliteAccess(ds);
+    const ds = await openSqliteDataSource({ file: target.file, migrate: config.migrateOnStart ? (db) => migrateSqlite(db) : undefined });
     logger.log(`Embedded SQLite database at ${target.file}: one server node only; set DATABASE_URL=mysql://… for production and clusters`);
     return ds;
   }

@@ -25,7 +25,7 @@ const BUSY_TIMEOUT_MS = 5000;
  */
 export function createSqliteDataSource(opts: SqliteDataSourceOptions): DataSource {
   registerUniqueKeys();
-  if (opts.file !== ':memory:') mkdirSync(dirname(opts.file), { recursive: true });
+  if (opts.file !== ':memory:') ensureFolder(dirname(opts.file));
   const ds = new DataSource({
     type: 'better-sqlite3',
     database: opts.file,
@@ -48,6 +48,25 @@ export function createSqliteDataSource(opts: SqliteDataSourceOptions): DataSourc
   const driver = ds.driver as unknown as { supportedDataTypes: string[]; withLengthColumnTypes: string[] };
   driver.supportedDataTypes.push('char', 'mediumtext');
   driver.withLengthColumnTypes.push('char');
+  return ds;
+}
+
+function ensureFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`Cannot create ${dir} for the embedded database (${reason}): point DATABASE_URL=sqlite:<path> at a writable place, or use mysql://…`);
+  }
+}
+
+/** Creates, opens (migrating it when `opts.migrate` is given) and serializes the embedded database. */
+export async function openSqliteDataSource(opts: SqliteDataSourceOptions): Promise<DataSource> {
+  const ds = createSqliteDataSource(opts);
+  await ds.initialize().catch((error: unknown) => {
+    throw new Error(`Cannot open the embedded database ${opts.file}: ${(error as Error).message}`, { cause: error });
+  });
+  serializeSqliteAccess(ds);
   return ds;
 }
 

@@ -4,7 +4,7 @@ import { createDataSource } from '../../src/database/data-source.js';
 import { DatabaseInfo } from '../../src/database/database-info.js';
 import { databaseTarget } from '../../src/database/database-url.js';
 import { inspectServer, migrateDatabase } from '../../src/database/migrator.js';
-import { createSqliteDataSource, serializeSqliteAccess } from '../../src/database/sqlite-data-source.js';
+import { openSqliteDataSource } from '../../src/database/sqlite-data-source.js';
 import { migrateSqlite } from '../../src/database/sqlite-migrator.js';
 import { createTestDatabase, type TestDatabase, type TestEngine } from './test-database.js';
 
@@ -24,9 +24,7 @@ export async function openEngineDatabase(engine: TestEngine, label: string): Pro
   let dataSource: DataSource;
   let info: DatabaseInfo;
   if (target.engine === 'sqlite') {
-    dataSource = createSqliteDataSource({ file: target.file, migrate: (conn) => migrateSqlite(conn) });
-    await dataSource.initialize();
-    serializeSqliteAccess(dataSource);
+    dataSource = await openSqliteDataSource({ file: target.file, migrate: (conn) => migrateSqlite(conn) });
     info = new DatabaseInfo('sqlite', true);
   } else {
     await migrateDatabase(db.url);
