@@ -21,9 +21,9 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /**
  * The TypeORM data source on an embedded SQLite file (one server node). The schema comes from
- * sql/sqlite/ (never `synchronize`). Call `initialize()`, then `serializeSqliteAccess()`.
+ * sql/sqlite/ (never `synchronize`); openSqliteDataSource opens and serializes it.
  */
-export function createSqliteDataSource(opts: SqliteDataSourceOptions): DataSource {
+function createSqliteDataSource(opts: SqliteDataSourceOptions): DataSource {
   registerUniqueKeys();
   if (opts.file !== ':memory:') ensureFolder(dirname(opts.file));
   const ds = new DataSource({
@@ -83,7 +83,7 @@ const MANAGER_WORK = [
  * transaction cannot then fail midway because another process wrote the file), and has raw
  * statements speak mysql2's value conventions (see SqliteValues).
  */
-export function serializeSqliteAccess(ds: DataSource): void {
+function serializeSqliteAccess(ds: DataSource): void {
   const serializer = new SqliteSerializer();
   const values = new SqliteValues(ds);
   const runner = ds.driver.createQueryRunner('master');
