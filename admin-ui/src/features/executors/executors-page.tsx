@@ -16,7 +16,7 @@ import { useAppOptions, useApps } from '../jobs/use-apps';
 function TokenModal({ app, onClose }: { app: AppWithTokenDto | null; onClose: () => void }) {
   const t = useT();
   return (
-    <Modal open={!!app} title={t('executors.tokenTitle', { app: app?.name ?? '' })} onOk={onClose} onCancel={onClose} cancelButtonProps={{ style: { display: 'none' } }}>
+    <Modal open={!!app} title={t('executors.tokenTitle', { app: app?.name ?? '' })} onOk={onClose} onCancel={onClose} cancelButtonProps={{ style: { display: 'none' } }} destroyOnHidden>
       <Alert type="warning" showIcon title={t('executors.tokenOnce')} style={{ marginBottom: 12 }} />
       <Typography.Paragraph copyable={{ text: app?.token }} code data-testid="app-token">
         {app?.token}

@@ -93,9 +93,9 @@ export function ApiKeysPage() {
           </Space>
         </Form>
       </Modal>
-      <Modal open={!!created} title={t('keys.createdTitle')} onOk={() => setCreated(null)} onCancel={() => setCreated(null)} cancelButtonProps={{ style: { display: 'none' } }}>
+      <Modal open={!!created} title={t('keys.createdTitle')} onOk={() => setCreated(null)} onCancel={() => setCreated(null)} cancelButtonProps={{ style: { display: 'none' } }} destroyOnHidden>
         <Alert type="warning" showIcon title={t('keys.shownOnce')} style={{ marginBottom: 12 }} />
-        <Typography.Paragraph copyable code>{created?.key}</Typography.Paragraph>
+        <Typography.Paragraph copyable code data-testid="api-key-secret">{created?.key}</Typography.Paragraph>
       </Modal>
     </>
   );
