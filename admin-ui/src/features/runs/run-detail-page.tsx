@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { Alert, App, Button, Card, Col, Descriptions, Progress, Row, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -30,6 +30,13 @@ const TIMELINE: Array<[keyof RunDto, MessageKey]> = [
 export const isFinal = (run: Pick<RunDto, 'status'>) => (FINAL_RUN_STATUSES as readonly string[]).includes(run.status);
 const RETRYABLE = new Set(['FAILED', 'TIMED_OUT', 'LOST', 'CANCELLED']);
 export const canBeRetried = (run: Pick<RunDto, 'status' | 'dead'>) => run.dead || RETRYABLE.has(run.status);
+const FAILURES = new Set(['FAILED', 'TIMED_OUT', 'LOST']);
+/**
+ * The retry planner decides a moment after a failure whether another attempt follows or the run
+ * is dead (with its reason); the live log stops at the end, so the page re-reads the run a few times.
+ */
+const VERDICT_POLLS = 10;
+const VERDICT_POLL_MS = 1000;
 
 export function RunDetailPage() {
   const t = useT();
@@ -39,7 +46,20 @@ export function RunDetailPage() {
   const { modal } = App.useApp();
   const navigate = useNavigate();
   const client = useQueryClient();
-  const run = useQuery({ queryKey: ['runs', 'one', id], queryFn: () => api.runs.get(id!) });
+  const verdictPolls = useRef(0);
+  useEffect(() => {
+    verdictPolls.current = 0;
+  }, [id]);
+  const run = useQuery({
+    queryKey: ['runs', 'one', id],
+    queryFn: () => api.runs.get(id!),
+    refetchInterval: (q) => {
+      const d = q.state.data;
+      if (!d || d.dead || !FAILURES.has(d.status) || verdictPolls.current >= VERDICT_POLLS) return false;
+      verdictPolls.current++;
+      return VERDICT_POLL_MS;
+    },
+  });
   const r = run.data;
   const job = useQuery({ queryKey: ['jobs', 'one', r?.jobId], queryFn: () => api.jobs.get(r!.jobId), enabled: !!r?.jobKey });
   const root = r ? (r.rootRunId ?? r.id) : undefined;
