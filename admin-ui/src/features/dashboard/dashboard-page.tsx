@@ -40,22 +40,22 @@ export function DashboardPage() {
       {stats.error && <Alert type="error" showIcon title={errorText(stats.error, t)} />}
       <Row gutter={[16, 16]}>
         <Col xs={12} md={6}>
-          <Card><Statistic title={t('dashboard.succeeded')} value={totals?.succeeded ?? 0} styles={{ content: { color: '#389e0d' } }} loading={stats.isLoading} /></Card>
+          <Card><Statistic data-testid="stat-succeeded" title={t('dashboard.succeeded')} value={totals?.succeeded ?? 0} styles={{ content: { color: '#389e0d' } }} loading={stats.isLoading} /></Card>
         </Col>
         <Col xs={12} md={6}>
-          <Card><Statistic title={t('dashboard.failed')} value={totals ? totals.failed + totals.timedOut + totals.lost : 0} styles={{ content: { color: '#cf1322' } }} loading={stats.isLoading} /></Card>
+          <Card><Statistic data-testid="stat-failed" title={t('dashboard.failed')} value={totals ? totals.failed + totals.timedOut + totals.lost : 0} styles={{ content: { color: '#cf1322' } }} loading={stats.isLoading} /></Card>
         </Col>
         <Col xs={12} md={6}>
           <Card>
             <Link to="/runs?status=RUNNING">
-              <Statistic title={t('dashboard.running')} value={running.data?.items.length ?? 0} loading={running.isLoading} />
+              <Statistic data-testid="stat-running" title={t('dashboard.running')} value={running.data?.items.length ?? 0} loading={running.isLoading} />
             </Link>
           </Card>
         </Col>
         <Col xs={12} md={6}>
           <Card>
             <Link to="/executors">
-              <Statistic title={t('dashboard.executorsOnline')} value={online.length} loading={executors.isLoading} />
+              <Statistic data-testid="stat-executors-online" title={t('dashboard.executorsOnline')} value={online.length} loading={executors.isLoading} />
             </Link>
           </Card>
         </Col>

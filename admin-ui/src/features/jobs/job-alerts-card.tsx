@@ -33,9 +33,10 @@ export function JobAlertsCard({ job }: { job: JobDto }) {
   const r = routing.data;
   return (
     <Card
+      data-testid="job-alerts"
       title={t('nav.alerts')}
       loading={routing.isLoading}
-      extra={auth.can('manage', job.appId) && <Button size="small" onClick={() => setEditing(true)}>{t('common.edit')}</Button>}
+      extra={auth.can('manage', job.appId) && <Button size="small" onClick={() => setEditing(true)} data-testid="job-alerts-edit">{t('common.edit')}</Button>}
     >
       {r && r.channels.length === 0 && <Typography.Text type="secondary">{t('alerts.routingOff')}</Typography.Text>}
       {r && r.channels.length > 0 && (
