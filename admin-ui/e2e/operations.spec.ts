@@ -136,6 +136,9 @@ test('the demo executor is listed online with its handlers; drained from the con
 
   await row.getByRole('button', { name: 'Drain' }).click();
   await expect(page.getByText('The executor stops taking new runs.')).toBeVisible();
+  // The list says so (from the executor's heartbeats), and there is nothing left to drain.
+  await expect(row).toContainText('Draining');
+  await expect(row.getByRole('button', { name: 'Drain' })).toHaveCount(0);
 
   // Proof that it drained: a new run waits, and says why.
   const run = await stack.api.post<{ id: string }>(`/jobs/${APP}:hello/trigger`, {});

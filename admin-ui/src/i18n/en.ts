@@ -294,6 +294,7 @@ export const en = {
   'executors.status': 'Status',
   'executors.ONLINE': 'Online',
   'executors.OFFLINE': 'Offline',
+  'executors.DRAINING': 'Draining',
   'executors.load': 'Load',
   'executors.handlers': 'Handlers',
   'executors.sdk': 'SDK',

@@ -272,6 +272,7 @@ export const zh: Record<MessageKey, string> = {
   'executors.status': '状态',
   'executors.ONLINE': '在线',
   'executors.OFFLINE': '离线',
+  'executors.DRAINING': '排空中',
   'executors.load': '负载',
   'executors.handlers': '处理器',
   'executors.sdk': 'SDK',

@@ -63,6 +63,8 @@ export interface ExecutorInstanceDto {
   concurrency: number;
   labels: Record<string, string>;
   status: 'ONLINE' | 'OFFLINE';
+  /** Told to drain (it finishes its runs and takes no new ones), as its heartbeats report to this node. */
+  draining: boolean;
   inFlight: number;
   connectedAt: string;
   lastHeartbeatAt: string;

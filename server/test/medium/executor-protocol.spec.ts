@@ -47,7 +47,7 @@ describe('executor handshake', () => {
       const res = await server.api.get<ExecutorInstanceDto[]>(`/executors?app=${app.name}`);
       return res.body.find((e) => e.id === hs.instanceId);
     }, { message: 'the instance is listed' });
-    expect(list).toMatchObject({ app: app.name, status: 'ONLINE', handlers: ['a', 'b'], concurrency: 3, labels: { zone: 'eu' }, hostname: 'test-host' });
+    expect(list).toMatchObject({ app: app.name, status: 'ONLINE', draining: false, handlers: ['a', 'b'], concurrency: 3, labels: { zone: 'eu' }, hostname: 'test-host' });
   });
 
   it('accepts the previous token during the rotation grace, and not after a rotation without grace', async () => {
@@ -138,6 +138,8 @@ describe('a run over the raw protocol', () => {
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ instanceId: hs.instanceId, draining: true });
     await expect(drained).resolves.toEqual({});
+    const listed = (await server.api.get<ExecutorInstanceDto[]>(`/executors?app=${own.name}`)).body;
+    expect(listed.map((e) => [e.id, e.status, e.draining])).toEqual([[hs.instanceId, 'ONLINE', true]]);
     const missing = await server.api.post('/executors/nobody/drain');
     expect(missing.status).toBe(404);
     expect(missing.body.code).toBe('EXECUTOR_NOT_CONNECTED');

@@ -64,7 +64,10 @@ export function ExecutorsPage() {
   });
   const drain = useMutation({
     mutationFn: (id: string) => api.executors.drain(id),
-    onSuccess: () => notify.ok(t('executors.drainSent')),
+    onSuccess: () => {
+      notify.ok(t('executors.drainSent'));
+      void client.invalidateQueries({ queryKey: ['executors'] });
+    },
     onError: notify.error,
   });
 
@@ -145,7 +148,12 @@ export function ExecutorsPage() {
           columns={[
             { title: t('executors.instance'), key: 'id', render: (_, e) => <span title={e.id}>{`${e.hostname}:${e.pid}`}</span> },
             { title: t('executors.app'), dataIndex: 'app' },
-            { title: t('executors.status'), key: 'status', render: (_, e) => <Tag color={e.status === 'ONLINE' ? 'green' : 'default'}>{t(`executors.${e.status}`)}</Tag> },
+            {
+              title: t('executors.status'),
+              key: 'status',
+              render: (_, e) =>
+                e.draining ? <Tag color="orange">{t('executors.DRAINING')}</Tag> : <Tag color={e.status === 'ONLINE' ? 'green' : 'default'}>{t(`executors.${e.status}`)}</Tag>,
+            },
             {
               title: t('executors.load'),
               key: 'load',
@@ -162,7 +170,7 @@ export function ExecutorsPage() {
               title: t('common.actions'),
               key: 'a',
               render: (_, e) =>
-                e.status === 'ONLINE' && auth.can('manage', e.appId) && (
+                e.status === 'ONLINE' && !e.draining && auth.can('manage', e.appId) && (
                   <Button size="small" onClick={() => drain.mutate(e.id)}>
                     {t('executors.drain')}
                   </Button>

@@ -41,6 +41,8 @@ export class ExecutorsService {
       concurrency: r.concurrency,
       labels: JSON.parse(r.labels) as Record<string, string>,
       status: r.status === 'ONLINE' ? 'ONLINE' : 'OFFLINE',
+      // Executors keep a socket to every node, so this node's registry knows: no column needed.
+      draining: r.status === 'ONLINE' && this.registry.get(r.id)?.draining === true,
       inFlight: r.inFlight,
       connectedAt: r.connectedAt.toISOString(),
       lastHeartbeatAt: r.lastHeartbeatAt.toISOString(),
