@@ -21,10 +21,8 @@ export interface SqlDialect {
   now(): string;
   /** `time` plus `ms` milliseconds (both SQL expressions; `ms` may be negative). */
   plusMs(time: string, ms: string): string;
-  /** Whole milliseconds from `from` to `to` (SQL expressions). */
-  msBetween(from: string, to: string): string;
-  /** The hour a time falls in, as a time. */
-  hourOf(time: string): string;
+  /** The UTC date a time falls on, as 'YYYY-MM-DD' text (times are stored in UTC on both engines). */
+  utcDateOf(time: string): string;
   /**
    * Suffix that locks the selected rows until the transaction ends. SQLite needs none: its write
    * transactions run one at a time (BEGIN IMMEDIATE, and one at a time in the process).
@@ -32,11 +30,10 @@ export interface SqlDialect {
   forUpdate(): string;
   /** Suffix that share-locks the selected rows until the transaction ends (none in SQLite, as above). */
   forShare(): string;
-  /** `INSERT` that skips rows colliding with a unique key. */
-  insertIgnore(): string;
   /**
    * The tail of an upsert: on a collision with the unique key over `keyColumns`, apply `assignments`
-   * (written with `inserted(col)` for the value the insert carried).
+   * (with plain parameters for new values: MySQL 8.0.20+ deprecates VALUES(col), and its
+   * replacement `AS new` is not in MariaDB).
    */
   onConflictUpdate(keyColumns: readonly string[], assignments: string): string;
   /**
@@ -45,8 +42,6 @@ export interface SqlDialect {
    * MySQL: a no-op update; SQLite: DO NOTHING (unlike INSERT OR IGNORE, which skips every error).
    */
   onConflictKeep(keyColumns: readonly string[]): string;
-  /** The value the colliding insert carried for `column`, inside `onConflictUpdate` assignments. */
-  inserted(column: string): string;
   /**
    * A `DELETE` of at most `?` (the last parameter) rows of `table` matching `where`, in `order`
    * when given, for janitors that prune in small batches. MySQL: `DELETE … LIMIT`. SQLite takes
@@ -65,14 +60,11 @@ const MYSQL: SqlDialect = {
   engine: 'mysql',
   now: () => 'NOW(3)',
   plusMs: (time, ms) => `(${time} + INTERVAL (${ms}) * 1000 MICROSECOND)`,
-  msBetween: (from, to) => `(TIMESTAMPDIFF(MICROSECOND, ${from}, ${to}) DIV 1000)`,
-  hourOf: (time) => `DATE_FORMAT(${time}, '%Y-%m-%d %H:00:00')`,
+  utcDateOf: (time) => `DATE_FORMAT(${time}, '%Y-%m-%d')`,
   forUpdate: () => ' FOR UPDATE',
   forShare: () => ' LOCK IN SHARE MODE',
-  insertIgnore: () => 'INSERT IGNORE',
   onConflictUpdate: (_keyColumns, assignments) => `ON DUPLICATE KEY UPDATE ${assignments}`,
   onConflictKeep: (keyColumns) => `ON DUPLICATE KEY UPDATE ${keyColumns[0]} = ${keyColumns[0]}`,
-  inserted: (column) => `VALUES(${column})`,
   deleteAtMost: (table, _key, where, order) => `DELETE FROM ${table} WHERE ${where}${orderBy(order)} LIMIT ?`,
   greatest: (...exprs) => `GREATEST(${exprs.join(', ')})`,
   least: (...exprs) => `LEAST(${exprs.join(', ')})`,
@@ -84,15 +76,11 @@ const SQLITE: SqlDialect = {
   engine: 'sqlite',
   now: () => `strftime(${SQLITE_TIME}, 'now')`,
   plusMs: (time, ms) => `strftime(${SQLITE_TIME}, ${time}, printf('%+.3f seconds', (${ms}) / 1000.0))`,
-  // Arguments stay in the order given, so `?` placeholders bind as written.
-  msBetween: (from, to) => `CAST(round((julianday(${from}) - julianday(${to})) * -86400000.0) AS INTEGER)`,
-  hourOf: (time) => `strftime('%Y-%m-%d %H:00:00.000', ${time})`,
+  utcDateOf: (time) => `substr(${time}, 1, 10)`,
   forUpdate: () => '',
   forShare: () => '',
-  insertIgnore: () => 'INSERT OR IGNORE',
   onConflictUpdate: (keyColumns, assignments) => `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${assignments}`,
   onConflictKeep: (keyColumns) => `ON CONFLICT (${keyColumns.join(', ')}) DO NOTHING`,
-  inserted: (column) => `excluded.${column}`,
   deleteAtMost: (table, key, where, order) => `DELETE FROM ${table} WHERE ${key} IN (SELECT ${key} FROM ${table} WHERE ${where}${orderBy(order)} LIMIT ?)`,
   greatest: (...exprs) => `max(${exprs.join(', ')})`,
   least: (...exprs) => `min(${exprs.join(', ')})`,

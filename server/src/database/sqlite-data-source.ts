@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 import { ENTITIES } from './entities.js';
 import { registerSqliteUniqueKey } from './sql-errors.js';
-import { readSchema, sqlDir } from './sql-files.js';
+import { readSchema, sqliteSqlDir } from './sql-files.js';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
 import { SqliteSerializer } from './sqlite-serializer.js';
 import { SqliteValues } from './sqlite-values.js';
@@ -109,7 +109,7 @@ function beginImmediate(sql: string): string {
 
 /** Tells isDuplicateKey which columns each named unique key of sql/sqlite/schema.sql covers. */
 function registerUniqueKeys(): void {
-  for (const statement of readSchema(join(sqlDir(), 'sqlite')).statements) {
+  for (const statement of readSchema(sqliteSqlDir()).statements) {
     const m = /^CREATE UNIQUE INDEX (\w+) ON (\w+) \(([^)]+)\)/i.exec(statement);
     if (m) registerSqliteUniqueKey(m[1]!, m[2]!, m[3]!.split(',').map((c) => c.trim()));
   }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import { databaseTarget } from '../../src/database/database-url.js';
+import { toSqliteTime } from '../../src/database/sqlite-values.js';
 
 /**
  * Runs one statement on the test database, for assertions on rows and for staging faults.
@@ -23,7 +24,7 @@ function sqliteStatement<T>(file: string, statement: string, params: unknown[]):
   const db = new Database(file);
   try {
     db.pragma('busy_timeout = 5000');
-    const bound = params.map((p) => (p instanceof Date ? p.toISOString().replace('T', ' ').replace('Z', '') : typeof p === 'boolean' ? Number(p) : p));
+    const bound = params.map((p) => (p instanceof Date ? toSqliteTime(p) : typeof p === 'boolean' ? Number(p) : p));
     const stmt = db.prepare(statement);
     if (stmt.reader) return stmt.all(...bound) as T[];
     const { changes, lastInsertRowid } = stmt.run(...bound);

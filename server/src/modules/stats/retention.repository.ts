@@ -162,18 +162,14 @@ export class RetentionRepository {
     return new Set(rows.map((r) => String(r.id)));
   }
 
-  /**
-   * Deletes these chunks if their run is (still) gone; fenced. MySQL: a multi-table DELETE with
-   * an anti-join; SQLite has no multi-table DELETE, so NOT EXISTS (same PRIMARY lookups).
-   */
+  /** Deletes these chunks if their run is (still) gone; fenced. One statement for both engines (PRIMARY lookups). */
   deleteOrphanLogChunks(term: FenceToken, chunkIds: readonly string[]): Promise<number> {
     if (chunkIds.length === 0) return Promise.resolve(0);
     return this.fenced(term, async (m) => {
-      const statement =
-        this.info.engine === 'sqlite'
-          ? `DELETE FROM run_log_chunks WHERE id IN (${marks(chunkIds)}) AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = run_log_chunks.run_id)`
-          : `DELETE c FROM run_log_chunks c LEFT JOIN runs r ON r.id = c.run_id WHERE c.id IN (${marks(chunkIds)}) AND r.id IS NULL`;
-      const r = await m.query(statement, [...chunkIds]);
+      const r = await m.query(
+        `DELETE FROM run_log_chunks WHERE id IN (${marks(chunkIds)}) AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = run_log_chunks.run_id)`,
+        [...chunkIds],
+      );
       return Number(r.affectedRows);
     });
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { dialectOf, engineOf } from '../../database/sql-dialect.js';
+import { dialectOf } from '../../database/sql-dialect.js';
 import { type RollupDelta, type RollupSums, type StatsRange } from './stats-buckets.js';
 
 const COLUMNS = ['succeeded', 'failed', 'timed_out', 'cancelled', 'lost', 'skipped', 'duration_ms_sum', 'duration_ms_max', 'duration_count'] as const;
@@ -78,8 +78,7 @@ export class RunStatsRepository {
     // bucket_start is written in UTC (MySQL's connection time zone is 'Z'; SQLite holds UTC text),
     // so its date is the UTC day. An hour comes back under its column's name, so both engines
     // return it as a Date; a day comes back as 'YYYY-MM-DD' text.
-    const day = engineOf(this.dataSource) === 'sqlite' ? 'substr(bucket_start, 1, 10)' : "DATE_FORMAT(bucket_start, '%Y-%m-%d')";
-    const at = range.bucket === 'day' ? day : 'bucket_start';
+    const at = range.bucket === 'day' ? dialectOf(this.dataSource).utcDateOf('bucket_start') : 'bucket_start';
     const rows: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT ${at} AS ${range.bucket === 'day' ? 'bucket_day' : 'bucket_start'},
               SUM(succeeded) AS succeeded, SUM(failed) AS failed, SUM(timed_out) AS timed_out, SUM(cancelled) AS cancelled,
