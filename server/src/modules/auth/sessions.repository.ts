@@ -40,8 +40,9 @@ export class SessionsRepository {
 
   /** Deletes up to `limit` sessions that can no longer be used (expired, revoked or idle). */
   async pruneDead(now: Date, idleCutoff: Date, limit: number): Promise<number> {
-    const expired = await this.dataSource.query(dialectOf(this.dataSource).deleteAtMost('sessions', 'id', 'expires_at < ?'), [now, limit]);
-    const dead = await this.dataSource.query(dialectOf(this.dataSource).deleteAtMost('sessions', 'id', 'revoked_at IS NOT NULL OR last_seen_at < ?'), [idleCutoff, limit]);
+    const sql = dialectOf(this.dataSource);
+    const expired = await this.dataSource.query(sql.deleteAtMost('sessions', 'id', 'expires_at < ?'), [now, limit]);
+    const dead = await this.dataSource.query(sql.deleteAtMost('sessions', 'id', 'revoked_at IS NOT NULL OR last_seen_at < ?'), [idleCutoff, limit]);
     return expired.affectedRows + dead.affectedRows;
   }
 }
